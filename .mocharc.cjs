@@ -1,0 +1,14 @@
+// Every test: unit tests beside the code and integration tests under test/.
+// tsx compiles TypeScript on the fly so tests run against the sources.
+module.exports = {
+  'node-option': ['import=tsx'],
+  extension: ['ts'],
+  spec: [
+    '{bin,lib,topology,processors,schemas,sinks,notifier,api,agent,bench,infra}/**/*.test.ts',
+    'test/integration/**/*.test.ts',
+  ],
+  ignore: ['node_modules/**', 'dist/**', '.local/**'],
+  timeout: 30000,
+  exit: true,
+  reporter: 'spec',
+};
