@@ -10,5 +10,5 @@ module.exports = {
   ignore: ['node_modules/**', 'dist/**', '.local/**'],
   timeout: 30000,
   exit: true,
-  reporter: 'spec',
+  reporter: require('node:path').join(__dirname, 'test/support/summary-reporter.cjs'),
 };

@@ -92,3 +92,38 @@ apt_install() {
 
 # Prints the one status line every component prints: "<name> <healthy|unhealthy> <detail>".
 status_line() { printf '%-14s %-10s %s\n' "$1" "$2" "${3:-}"; }
+
+# Runs the subcommand named by $1 if this script defines it (install, start, stop, status,
+# or an extra one such as check); anything else is a usage error, never an arbitrary command.
+run_subcommand() {
+  local sub="${1:-}"
+  case "$sub" in
+    install | start | stop | status | check | logs)
+      if declare -F "$sub" >/dev/null; then
+        "$sub"
+        return
+      fi
+      ;;
+  esac
+  echo "usage: $0 install|start|stop|status" >&2
+  return 2
+}
+
+# Installs the npm dependencies when node_modules is missing or older than package-lock.json.
+ensure_node_deps() {
+  local stamp="$REPO_ROOT/node_modules/.package-lock.json"
+  if [[ ! -f "$stamp" || "$REPO_ROOT/package-lock.json" -nt "$stamp" ]]; then
+    say "installing npm dependencies (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Compiles the TypeScript sources to dist/ (the local stack runs the compiled CLI, like the image).
+ensure_built() {
+  ensure_node_deps
+  say "compiling TypeScript (npm run build)"
+  (cd "$REPO_ROOT" && npm run --silent build)
+}
+
+# Runs the compiled Sawmill CLI.
+sawmill_cli() { node "$REPO_ROOT/dist/bin/sawmill.js" "$@"; }

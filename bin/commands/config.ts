@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { demoSourceConfigSchema } from '../../bench/generator/config.js';
+import { describeConfig, formatConfigDescription } from '../../lib/config.js';
+import { registryConfigSchema } from '../../schemas/registry/config.js';
+import { topicsConfigSchema } from './topics.js';
+
+/** Each command's config schema, by the component name that also prefixes its environment variables. */
+const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
+  registry: registryConfigSchema,
+  topics: topicsConfigSchema,
+  demo: demoSourceConfigSchema,
+};
+
+/** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */
+export function configDescribeCommand(name: string): void {
+  const schema = SCHEMAS[name];
+  if (schema === undefined) {
+    process.stderr.write(`sawmill config: unknown command ${JSON.stringify(name)}; one of ${Object.keys(SCHEMAS).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stdout.write(`${formatConfigDescription(describeConfig(schema, { envPrefix: name }))}\n`);
+}

@@ -1,0 +1,20 @@
+import { demoSourceConfigSchema, demoSourceOptionsFromConfig } from '../../bench/generator/config.js';
+import { runDemoSource } from '../../bench/generator/run.js';
+import { runCommand } from '../run-command.js';
+
+/** `sawmill demo`: runs the demo log source until stopped (or until its duration or line budget is spent). */
+export async function demoCommand(options: { config?: string }): Promise<void> {
+  await runCommand({
+    component: 'demo',
+    schema: demoSourceConfigSchema,
+    configFile: options.config,
+    body: async ({ config, logger, shutdown }) => {
+      // The generator stops on the shutdown signal and flushes its outputs before resolving,
+      // so no produced line is left unacknowledged when the process ends.
+      const finished = runDemoSource(demoSourceOptionsFromConfig(config, { logger, signal: shutdown.signal }));
+      shutdown.onShutdown('demo source', () => finished.then(() => undefined));
+      const result = await finished;
+      logger.info({ ...result }, 'demo source finished');
+    },
+  });
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The one command-line entry: `sawmill <command>` starts any part of Sawmill.
+ * Each command's module is imported only when that command runs, so `--help` stays fast
+ * and a service loads only what it uses.
+ */
+import { Command } from 'commander';
+
+const program = new Command('sawmill')
+  .description('Sawmill: a distributed log observability platform on Kafka, OpenSearch and PostgreSQL')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    '\nConfiguration: every command takes --config <file.yaml>; environment variables\n' +
+      'SAWMILL_<COMPONENT>__<KEY>__<SUBKEY> override the file. Unknown keys are refused.',
+  );
+
+program
+  .command('registry')
+  .description('serve the Confluent-compatible schema registry (schemas stored in PostgreSQL)')
+  .option('-c, --config <file>', 'YAML config file')
+  .action(async (options: { config?: string }) => (await import('./commands/registry.js')).registryCommand(options));
+
+const topics = program.command('topics').description('Kafka topics declared in lib/kafka/topics.ts');
+topics
+  .command('reconcile')
+  .description('create missing topics, raise partition counts and align topic configs with the declared list')
+  .option('-c, --config <file>', 'YAML config file')
+  .action(async (options: { config?: string }) => (await import('./commands/topics.js')).topicsReconcileCommand(options));
+topics
+  .command('list')
+  .description('print the declared topics with their partitions and purpose')
+  .action(async () => (await import('./commands/topics.js')).topicsListCommand());
+
+program
+  .command('demo')
+  .description('run the demo log source: realistic logs of several services, to files and/or Kafka')
+  .option('-c, --config <file>', 'YAML config file')
+  .action(async (options: { config?: string }) => (await import('./commands/demo.js')).demoCommand(options));
+
+program
+  .command('config')
+  .description('print every config key of a command with its type, default, environment variable and description')
+  .argument('<command>', 'registry | topics | demo')
+  .action(async (name: string) => (await import('./commands/config.js')).configDescribeCommand(name));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The demo log source (`sawmill demo`): realistic logs of several services in common formats,
+# with an occasional incident, written under .local/data/demo-logs (for the agent to tail,
+# rotated so the disk stays bounded) and produced straight to logs.raw until the agent exists.
+COMPONENT=demo
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+
+DEMO_RATE="${DEMO_RATE:-200}"
+DEMO_DIR="$DATA_DIR/demo-logs"
+
+install() { [[ -f "$REPO_ROOT/dist/bin/sawmill.js" ]] || ensure_built; }
+
+start() {
+  running_pid demo >/dev/null && return 0
+  mkdir -p "$DEMO_DIR"
+  SAWMILL_DEMO__RATE="$DEMO_RATE" \
+    SAWMILL_DEMO__SEED="${DEMO_SEED:-$RANDOM}" \
+    SAWMILL_DEMO__DIR="$DEMO_DIR" \
+    SAWMILL_DEMO__ROTATE_BYTES=$((20 * 1024 * 1024)) \
+    SAWMILL_DEMO__KAFKA__BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" \
+    spawn demo node "$REPO_ROOT/dist/bin/sawmill.js" demo
+  # Started once the first lines reached a file: the process did not die on its config.
+  wait_until 30 "the first demo log lines" has_output || {
+    tail -n 20 "$LOG_DIR/demo.log" >&2
+    die "the demo source did not start; see $LOG_DIR/demo.log"
+  }
+}
+
+has_output() { running_pid demo >/dev/null && [[ -n "$(find "$DEMO_DIR" -name '*.log' -size +0 -print -quit)" ]]; }
+
+stop() { stop_pid demo 20; }
+
+status() {
+  local pid
+  if pid="$(running_pid demo)"; then
+    status_line demo healthy "pid $pid, $DEMO_RATE lines/s to $DEMO_DIR and logs.raw"
+  else
+    status_line demo unhealthy "not running"
+    return 1
+  fi
+}
+
+run_subcommand "$@"
