@@ -3,9 +3,11 @@
 # and stops what it started. Everything lands under .local/ (git-ignored).
 
 SHELL := /bin/bash
-# Number of Kafka brokers for `make up` (1, or 3 for the failure drills).
-BROKERS ?= 1
+# Number of Kafka brokers for `make up` (1, or 3 for the failure drills); when unset, Kafka keeps
+# the size its data was formatted for. Passed to the scripts through the environment.
+ifdef BROKERS
 export BROKERS
+endif
 
 .PHONY: help up down status logs test test-unit lint typecheck build clean
 

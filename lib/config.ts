@@ -409,8 +409,11 @@ function describeIssue(
     }
     case 'invalid_value':
       return [{ source: sourceFor(path), key: formatPath(path), detail: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, received ${received}` }];
-    case 'invalid_format':
-      return [{ source: sourceFor(path), key: formatPath(path), detail: `expected a valid ${issue.format}, received ${received}` }];
+    case 'invalid_format': {
+      // A schema's own message (a noun phrase such as "host:port") says more than the check's name ("regex").
+      const expected = issue.format === 'regex' && !issue.message.startsWith('Invalid string') ? issue.message : `a valid ${issue.format}`;
+      return [{ source: sourceFor(path), key: formatPath(path), detail: `expected ${expected}, received ${received}` }];
+    }
     case 'too_small':
     case 'too_big': {
       const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;

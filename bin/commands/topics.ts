@@ -8,7 +8,7 @@ import { runCommand } from '../run-command.js';
 export const topicsConfigSchema = z
   .object({
     brokers: z
-      .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port'))
+      .array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port'))
       .min(1)
       .default(['127.0.0.1:9092'])
       .describe('Kafka bootstrap brokers, host:port'),

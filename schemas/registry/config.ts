@@ -20,7 +20,7 @@ export const registryConfigSchema = z
       .describe('Address the registry binds to; keep 127.0.0.1 unless clients on other hosts need it'),
     postgresUrl: z
       .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// connection URL')
       .default('postgres://postgres@127.0.0.1:5432/sawmill')
       .describe('PostgreSQL connection URL of the database holding the registry tables (schema `registry`)'),
   })

@@ -1,7 +1,8 @@
 /**
  * Acceptance: "a config file with an unknown key or a wrong type fails at start with a
- * message naming the key, the file and the expected type". It runs a real process: for
- * now the fixture entry test/fixtures/config-start-entry.ts, later the `sawmill` CLI.
+ * message naming the key, the file and the expected type". It runs real processes: the
+ * `sawmill` CLI itself for the commands that exist, and the fixture entry
+ * test/fixtures/config-start-entry.ts for the loader's finer cases on a nested schema.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = join(repoRoot, 'test/fixtures/config-start-entry.ts');
+const CLI = join(repoRoot, 'bin/sawmill.ts');
 
 interface Run {
   code: number | null;
@@ -20,8 +22,12 @@ interface Run {
 }
 
 function start(configFile: string, env: Record<string, string> = {}): Promise<Run> {
+  return run([ENTRY, configFile], env);
+}
+
+function run(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, configFile], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Only the variables we set: a developer's SAWMILL_FIXTURE__* must not leak in.
@@ -111,5 +117,44 @@ describe('acceptance: a bad config file fails at start, naming key, file and exp
     const run = await start(file);
     expect(run.code, run.stderr).to.equal(1);
     expect(run.stderr).to.equal(`config error in ${file}: file not found\n`);
+  });
+});
+
+describe('acceptance: the sawmill CLI refuses a bad config file at start', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const write = (name: string, content: string): string => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sawmill-cli-config-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sawmill registry: a wrong type exits 1 naming the key, the file and the expected type', async () => {
+    const file = write('registry.yaml', 'port: eighty\n');
+    const result = await run([CLI, 'registry', '--config', file]);
+    expect(result.code, result.stderr).to.equal(1);
+    expect(result.stderr).to.equal(`sawmill registry: config error in ${file} at "port": expected number, received string ("eighty")\n`);
+  });
+
+  it('sawmill demo: an unknown nested key exits 1 naming the key, the file and the keys expected there', async () => {
+    const file = write('demo.yaml', 'dir: /tmp/x\nkafka:\n  brokers: [127.0.0.1:9092]\n  topik: logs.raw\n');
+    const result = await run([CLI, 'demo', '--config', file]);
+    expect(result.code, result.stderr).to.equal(1);
+    expect(result.stderr).to.equal(
+      `sawmill demo: config error in ${file} at "kafka.topik": unknown key "topik", did you mean "topic"? (expected one of: brokers, topic)\n`,
+    );
+  });
+
+  it('sawmill topics reconcile: a bad environment variable is named as the source', async () => {
+    const result = await run([CLI, 'topics', 'reconcile'], { SAWMILL_TOPICS__BROKERS: 'not a broker' });
+    expect(result.code, result.stderr).to.equal(1);
+    expect(result.stderr).to.match(/^sawmill topics: config error in SAWMILL_TOPICS__BROKERS at "brokers\[0\]": .*host:port/);
   });
 });

@@ -3,7 +3,7 @@
 # node, jars from Maven Central (infra/local/kafka/pom.xml). Usage: kafka.sh install|start|stop|status
 #
 # Environment:
-#   BROKERS=1|3          cluster size for `start` (default 1). A data dir formatted for another size
+#   BROKERS=1|3          cluster size for `start` (default: the size the data was formatted for, else 1). A data dir formatted for another size
 #                        is refused; RESET=1 wipes it and formats again (all topic data is lost).
 #   KAFKA_START_TIMEOUT  seconds `start` waits for every broker to be in the cluster metadata (default 120).
 #
@@ -223,7 +223,8 @@ running_nodes() {
 }
 
 cmd_start() {
-  local brokers="${BROKERS:-1}" n formatted running
+  # Without BROKERS, keep the size the data was formatted for (a `make up BROKERS=3` stays 3).
+  local brokers="${BROKERS:-$(formatted_brokers || echo 1)}" n formatted running
   [[ "$brokers" == 1 || "$brokers" == 3 ]] || die "BROKERS must be 1 or 3, got '$brokers'"
   require_installed
   write_tools_log_config
