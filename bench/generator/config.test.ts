@@ -6,7 +6,7 @@ import { demoSourceConfigSchema, demoSourceOptionsFromConfig, parseDemoSourceCon
 describe('demo source config', () => {
   it('fills in defaults', () => {
     const config = parseDemoSourceConfig({ dir: '/tmp/demo' }, 'test');
-    expect(config).to.deep.equal({ rate: 200, seed: 1, dir: '/tmp/demo', incident: 'auto' });
+    expect(config).to.deep.equal({ rate: 200, seed: 1, dir: '/tmp/demo', incident: 'auto', metricsPort: 9406, metricsHost: '127.0.0.1' });
     const withKafka = parseDemoSourceConfig({ kafka: { brokers: ['127.0.0.1:9092'] } }, 'test');
     expect(withKafka.kafka).to.deep.equal({ brokers: ['127.0.0.1:9092'], topic: 'logs.raw' });
   });

@@ -65,6 +65,18 @@ export const demoSourceConfigSchema = z
       .strict()
       .optional()
       .describe('Produce lines directly to Kafka, bypassing the agent; no Kafka output when absent.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(9406)
+      .describe('Port of /metrics, /healthz and /readyz (0 picks a free one); used by `sawmill demo`.'),
+    metricsHost: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address the metrics and health endpoints bind to; 0.0.0.0 in a container so Prometheus can scrape it.'),
     incident: z
       .union([z.literal('auto'), z.literal('off'), fixedIncident])
       .default('auto')

@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
 DEMO_RATE="${DEMO_RATE:-200}"
 DEMO_DIR="$DATA_DIR/demo-logs"
+DEMO_METRICS_PORT="${DEMO_METRICS_PORT:-9406}"
+
+ready() { curl -fsS -m 2 "http://127.0.0.1:$DEMO_METRICS_PORT/readyz" >/dev/null; }
 
 install() { [[ -f "$REPO_ROOT/dist/bin/sawmill.js" ]] || ensure_built; }
 
@@ -18,6 +21,7 @@ start() {
     SAWMILL_DEMO__DIR="$DEMO_DIR" \
     SAWMILL_DEMO__ROTATE_BYTES=$((20 * 1024 * 1024)) \
     SAWMILL_DEMO__KAFKA__BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" \
+    SAWMILL_DEMO__METRICS_PORT="$DEMO_METRICS_PORT" \
     spawn demo node "$REPO_ROOT/dist/bin/sawmill.js" demo
   # Started once the first lines reached a file: the process did not die on its config.
   wait_until 30 "the first demo log lines" has_output || {
@@ -26,16 +30,16 @@ start() {
   }
 }
 
-has_output() { running_pid demo >/dev/null && [[ -n "$(find "$DEMO_DIR" -name '*.log' -size +0 -print -quit)" ]]; }
+has_output() { ready && [[ -n "$(find "$DEMO_DIR" -name '*.log' -size +0 -print -quit)" ]]; }
 
 stop() { stop_pid demo 20; }
 
 status() {
   local pid
-  if pid="$(running_pid demo)"; then
-    status_line demo healthy "pid $pid, $DEMO_RATE lines/s to $DEMO_DIR and logs.raw"
+  if pid="$(running_pid demo)" && ready; then
+    status_line demo healthy "pid $pid, $DEMO_RATE lines/s to $DEMO_DIR and logs.raw, metrics :$DEMO_METRICS_PORT"
   else
-    status_line demo unhealthy "not running"
+    status_line demo unhealthy "not running or http://127.0.0.1:$DEMO_METRICS_PORT/readyz not answering"
     return 1
   fi
 }
