@@ -32,8 +32,9 @@ test: ## install what is missing, start the services the tests need, run all tes
 test-unit: ## unit tests only, no service needed
 	@npx mocha --config .mocharc.unit.cjs
 
-lint: ## eslint over the sources
+lint: ## eslint over the sources, shellcheck over the scripts
 	@npx eslint .
+	@infra/local/lint-shell
 
 typecheck: ## the TypeScript compiler in strict mode, no output
 	@npx tsc -p tsconfig.json --noEmit

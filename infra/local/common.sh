@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the local-stack component scripts. Source it; do not run it.
 #
 # Convention: every component is one executable script infra/local/components/<name>.sh
@@ -127,3 +128,10 @@ ensure_built() {
 
 # Runs the compiled Sawmill CLI.
 sawmill_cli() { node "$REPO_ROOT/dist/bin/sawmill.js" "$@"; }
+
+# Installs a Java 17+ runtime and Maven from Debian when missing (Kafka and OpenSearch jars come
+# from Maven Central through mvn, and run on java).
+ensure_java_and_maven() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+}

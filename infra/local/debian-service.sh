@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for components that run the binary of a Debian package themselves (prometheus,
 # alertmanager) instead of the package's own service. Source it after common.sh.
 #

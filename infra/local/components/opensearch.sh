@@ -41,7 +41,7 @@ cmd_install() {
     say "already installed ($(find "$LIBS" -name '*.jar' | wc -l) jars in $LIBS)"
     return 0
   fi
-  command -v mvn >/dev/null || die "mvn not found; install the Debian package maven"
+  ensure_java_and_maven
   local tmp="$OS_HOME/libs.tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
