@@ -1,0 +1,177 @@
+/**
+ * Parser accuracy against the loghub ground truth: every line of each `<System>_2k.log` goes
+ * through auto-detection, and the level and timestamp it yields are compared with the
+ * `<System>_2k.log_structured.csv` columns. The samples are read in place from LOGHUB_DIR
+ * (default ../shared/data/loghub beside the checkout); `make test` fetches them when absent.
+ *
+ * How fields are compared:
+ * - Level: the system "has a level" when its CSV has a `Level` column whose values are levels
+ *   (Linux's `Level` column holds the host name, so it has none); a line counts as correct
+ *   when our normalized level equals the normalized CSV value and our `levelText` equals the
+ *   CSV text exactly.
+ * - Timestamp: several systems write no year and no zone, so the parsed UTC milliseconds
+ *   are formatted back into the system's own layout (assumed zone UTC, no zone configured)
+ *   and compared with the CSV columns the ground truth has (Date/Time, Month/Date/Time,
+ *   Date/Day/Time, or Time alone). For year-less syslog systems (OpenSSH, Linux) the year
+ *   chosen by the "at most one day after now" rule is not compared, because the CSV lacks
+ *   it; `timestamp.test.ts` tests that rule. The reference now is fixed (2026-06-15) so the
+ *   run is deterministic.
+ * - Systems other than the seven below (a full loghub clone has more) are listed with their
+ *   level figure but not asserted: no parser claims their formats yet.
+ */
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAutoDetector } from './auto-detect.js';
+import { normalizeLevel } from './level.js';
+import type { ParsedLine } from './parsed-line.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LOGHUB_DIR = process.env.LOGHUB_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'data', 'loghub');
+const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
+const REQUIRED = 0.99;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const p2 = (n: number): string => String(n).padStart(2, '0');
+const p3 = (n: number): string => String(n).padStart(3, '0');
+
+type Row = Record<string, string>;
+/** Ground-truth timestamp text from a CSV row, and the same layout rendered from a parse. */
+interface TimeLayout {
+  expected(row: Row): string;
+  actual(d: Date): string;
+}
+const hms = (d: Date): string => `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+const ymd = (d: Date): string => `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+
+// Each known system's timestamp columns and their layout in the source.
+const LAYOUTS: Readonly<Record<string, TimeLayout>> = {
+  HDFS: {
+    expected: (r) => `${r.Date} ${r.Time}`,
+    actual: (d) => `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${hms(d).replaceAll(':', '')}`,
+  },
+  Hadoop: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
+  Zookeeper: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
+  Spark: {
+    expected: (r) => `${r.Date} ${r.Time}`,
+    actual: (d) => `${p2(d.getUTCFullYear() % 100)}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${hms(d)}`,
+  },
+  Apache: {
+    expected: (r) => r.Time ?? '',
+    actual: (d) => `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}`,
+  },
+  OpenSSH: { expected: (r) => `${r.Date} ${r.Day} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
+  Linux: { expected: (r) => `${r.Month} ${r.Date} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
+};
+
+/** Splits RFC 4180 CSV text into rows of cells (quoted cells, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function readRows(path: string): Row[] {
+  const [header, ...body] = parseCsv(readFileSync(path, 'utf8'));
+  if (header === undefined) return [];
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+function readLines(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+interface Figure {
+  system: string;
+  lines: number;
+  level?: number;
+  timestamp?: number;
+  formats: string;
+  asserted: boolean;
+}
+
+function measure(system: string): Figure {
+  const lines = readLines(join(LOGHUB_DIR, system, `${system}_2k.log`));
+  const rows = readRows(join(LOGHUB_DIR, system, `${system}_2k.log_structured.csv`));
+  expect(rows.length, `${system}: CSV rows vs log lines`).to.equal(lines.length);
+  const detector = createAutoDetector();
+  const parsed: ParsedLine[] = lines.map((line) => detector.parse(line, { now: NOW }));
+  const formats = [...new Set(parsed.map((p) => p.format))].join('+');
+  const hasLevel = rows.length > 0 && 'Level' in (rows[0] ?? {}) && rows.filter((r) => normalizeLevel(r.Level) !== undefined).length >= rows.length * REQUIRED;
+  const layout = LAYOUTS[system];
+  const figure: Figure = { system, lines: lines.length, formats, asserted: layout !== undefined };
+  if (hasLevel) {
+    let ok = 0;
+    rows.forEach((row, i) => {
+      const p = parsed[i];
+      if (p !== undefined && p.level !== undefined && p.level === normalizeLevel(row.Level) && p.levelText === row.Level) ok++;
+    });
+    figure.level = ok / rows.length;
+  }
+  if (layout !== undefined) {
+    let ok = 0;
+    rows.forEach((row, i) => {
+      const ms = parsed[i]?.timestampMs;
+      if (ms !== undefined && layout.actual(new Date(ms)) === layout.expected(row)) ok++;
+    });
+    figure.timestamp = ok / rows.length;
+  }
+  return figure;
+}
+
+describe('loghub accuracy (auto-detect vs ground truth)', function () {
+  this.timeout(120_000);
+
+  it('reaches at least 99% on level and timestamp for every system that has the field', function () {
+    if (!existsSync(LOGHUB_DIR)) {
+      expect.fail(`loghub samples not found at ${LOGHUB_DIR}: run \`make test\` (infra/local/fetch-loghub clones them) or set LOGHUB_DIR to a directory with <System>/<System>_2k.log files`);
+    }
+    const systems = readdirSync(LOGHUB_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log`)) && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log_structured.csv`)))
+      .map((d) => d.name)
+      .sort();
+    expect(systems.length, `no <System>/<System>_2k.log in ${LOGHUB_DIR}`).to.be.greaterThan(0);
+    const figures = systems.map(measure);
+    const pct = (v: number | undefined): string => (v === undefined ? '   n/a' : `${(v * 100).toFixed(2).padStart(6)}`);
+    const table = [
+      'system      lines  level %  timestamp %  parsed as',
+      ...figures.map((f) => `${f.system.padEnd(10)} ${String(f.lines).padStart(6)}  ${pct(f.level)}   ${pct(f.timestamp)}      ${f.formats}${f.asserted ? '' : '  (not asserted: no parser for this format)'}`),
+    ].join('\n');
+    console.log(`\n${table}\n`);
+    for (const f of figures.filter((x) => x.asserted)) {
+      if (f.level !== undefined) expect(f.level, `${f.system} level accuracy`).to.be.at.least(REQUIRED);
+      expect(f.timestamp, `${f.system} timestamp accuracy`).to.be.at.least(REQUIRED);
+    }
+    expect(figures.filter((x) => x.asserted).length, 'known loghub systems found').to.be.greaterThan(0);
+  });
+});
