@@ -9,7 +9,7 @@ ifdef BROKERS
 export BROKERS
 endif
 
-.PHONY: help up down status logs test test-unit lint typecheck build clean
+.PHONY: help up down status logs test test-unit bench lint typecheck build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ logs: ## the components' logs (follows them on a terminal)
 
 test: ## install what is missing, start the services the tests need, run all tests, stop them
 	@infra/local/run-tests
+
+bench: ## benchmarks with their baselines in the same run (topology vs Kafka Streams); results in bench/results/
+	@infra/local/run-bench
 
 test-unit: ## unit tests only, no service needed
 	@npx mocha --config .mocharc.unit.cjs
