@@ -39,10 +39,28 @@ program
   .option('-c, --config <file>', 'YAML config file')
   .action(async (options: { config?: string }) => (await import('./commands/demo.js')).demoCommand(options));
 
+const agent = program
+  .command('agent')
+  .description('the log agent: tail files, stdin and HTTP push, parse, ship to Kafka with a disk spool')
+  .option('-c, --config <file>', 'YAML config file')
+  .action(async (options: { config?: string }) => (await import('./commands/agent.js')).agentCommand(options));
+agent
+  .command('status')
+  .description('per-source delivery accounting of a running agent (read, acknowledged, in flight, spooled, dropped)')
+  .option('--url <url>', 'base URL of the agent metrics endpoint', 'http://127.0.0.1:9405')
+  .action(async (options: { url?: string }) => (await import('./commands/agent.js')).agentStatusCommand(options));
+agent
+  .command('spool')
+  .description('the agent disk spool')
+  .command('inspect')
+  .description('list spool segments with record counts and bytes, and verify every checksum (exit 2 when damaged)')
+  .requiredOption('--dir <dir>', 'spool directory')
+  .action(async (options: { dir: string }) => (await import('./commands/agent.js')).spoolInspectCommand(options));
+
 program
   .command('config')
   .description('print every config key of a command with its type, default, environment variable and description')
-  .argument('<command>', 'registry | topics | demo')
+  .argument('<command>', 'registry | topics | demo | agent')
   .action(async (name: string) => (await import('./commands/config.js')).configDescribeCommand(name));
 
 await program.parseAsync(process.argv);

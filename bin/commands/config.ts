@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { agentConfigSchema } from '../../agent/config.js';
 import { demoSourceConfigSchema } from '../../bench/generator/config.js';
 import { describeConfig, formatConfigDescription } from '../../lib/config.js';
 import { registryConfigSchema } from '../../schemas/registry/config.js';
@@ -9,6 +10,7 @@ const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   registry: registryConfigSchema,
   topics: topicsConfigSchema,
   demo: demoSourceConfigSchema,
+  agent: agentConfigSchema,
 };
 
 /** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */

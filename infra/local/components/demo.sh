@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo log source (`sawmill demo`): realistic logs of several services in common formats,
-# with an occasional incident, written under .local/data/demo-logs (for the agent to tail,
-# rotated so the disk stays bounded) and produced straight to logs.raw until the agent exists.
+# with an occasional incident, written under .local/data/demo-logs, rotated so the disk stays
+# bounded. The agent (components/agent.sh) tails them and ships them to logs.raw.
 COMPONENT=demo
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
@@ -20,7 +20,6 @@ start() {
     SAWMILL_DEMO__SEED="${DEMO_SEED:-$RANDOM}" \
     SAWMILL_DEMO__DIR="$DEMO_DIR" \
     SAWMILL_DEMO__ROTATE_BYTES=$((20 * 1024 * 1024)) \
-    SAWMILL_DEMO__KAFKA__BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}" \
     SAWMILL_DEMO__METRICS_PORT="$DEMO_METRICS_PORT" \
     spawn demo node "$REPO_ROOT/dist/bin/sawmill.js" demo
   # Started once the first lines reached a file: the process did not die on its config.
@@ -37,7 +36,7 @@ stop() { stop_pid demo 20; }
 status() {
   local pid
   if pid="$(running_pid demo)" && ready; then
-    status_line demo healthy "pid $pid, $DEMO_RATE lines/s to $DEMO_DIR and logs.raw, metrics :$DEMO_METRICS_PORT"
+    status_line demo healthy "pid $pid, $DEMO_RATE lines/s to $DEMO_DIR, metrics :$DEMO_METRICS_PORT"
   else
     status_line demo unhealthy "not running or http://127.0.0.1:$DEMO_METRICS_PORT/readyz not answering"
     return 1
