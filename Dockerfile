@@ -21,11 +21,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# tsc copies no data files: Avro schemas and SQL migrations go next to their compiled modules, so
-# code resolving them relative to import.meta.url finds them from sources (tsx) and from dist alike.
-RUN npm run build \
- && find . -path ./node_modules -prune -o -path ./dist -prune -o -type f \( -name '*.avsc' -o -name '*.sql' \) \
-      -exec cp --parents {} dist/ \;
+# npm run build compiles and copies the data files (Avro schemas, SQL migrations) next to their
+# compiled modules (infra/build/copy-assets.mjs), so code resolving them from import.meta.url works.
+RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code, run as a non-root user ----------
 FROM ${NODE_IMAGE} AS runtime

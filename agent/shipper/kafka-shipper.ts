@@ -86,10 +86,12 @@ export class KafkaShipper {
   /** Registers the raw event schema (retrying while the registry is unreachable). Does not need Kafka. */
   async start(): Promise<void> {
     const subject = this.options.subject ?? `${this.options.topic}-value`;
+    // Read once, outside the retry: a missing schema file is a broken install, not an outage.
+    const schema = rawLogEventSchemaText();
     const { id } = await retry(
       async () => {
         try {
-          return await this.registry.register({ type: SchemaType.AVRO, schema: rawLogEventSchemaText() }, { subject });
+          return await this.registry.register({ type: SchemaType.AVRO, schema }, { subject });
         } catch (error) {
           // 4xx answers (incompatible schema) will not change on retry; connection failures may.
           const status = (error as { status?: number }).status;

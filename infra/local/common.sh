@@ -31,11 +31,12 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Waits until a command succeeds, or fails after $1 seconds. Usage: wait_until 60 "what" cmd args...
 wait_until() {
-  local deadline=$((SECONDS + $1)) what="$2"
+  local timeout="$1" what="$2"
+  local deadline=$((SECONDS + timeout))
   shift 2
   until "$@" >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
-      say "timed out after $((SECONDS - deadline + $1))s waiting for $what"
+      say "timed out after ${timeout}s waiting for $what"
       return 1
     fi
     sleep 1

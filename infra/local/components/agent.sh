@@ -12,7 +12,7 @@ CONFIG="$AGENT_DIR/agent.yaml"
 # The demo's services (bench/generator/services.ts); each writes <demo-logs>/<service>/<host>.log.
 DEMO_SERVICES=(checkout payments edge-nginx auth inventory sshd hdfs-datanode)
 
-ready() { curl -fsS -m 2 "http://127.0.0.1:$AGENT_METRICS_PORT/readyz" >/dev/null; }
+ready() { curl -fs -m 2 "http://127.0.0.1:$AGENT_METRICS_PORT/readyz" >/dev/null; }
 
 install() { [[ -f "$REPO_ROOT/dist/bin/sawmill.js" ]] || ensure_built; }
 

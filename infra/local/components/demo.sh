@@ -9,7 +9,7 @@ DEMO_RATE="${DEMO_RATE:-200}"
 DEMO_DIR="$DATA_DIR/demo-logs"
 DEMO_METRICS_PORT="${DEMO_METRICS_PORT:-9406}"
 
-ready() { curl -fsS -m 2 "http://127.0.0.1:$DEMO_METRICS_PORT/readyz" >/dev/null; }
+ready() { curl -fs -m 2 "http://127.0.0.1:$DEMO_METRICS_PORT/readyz" >/dev/null; }
 
 install() { [[ -f "$REPO_ROOT/dist/bin/sawmill.js" ]] || ensure_built; }
 

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 REGISTRY_PORT="${REGISTRY_PORT:-8081}"
 URL="http://127.0.0.1:$REGISTRY_PORT"
 
-ready() { curl -fsS -m 2 "$URL/readyz" >/dev/null; }
+ready() { curl -fs -m 2 "$URL/readyz" >/dev/null; }
 
 # The compiled CLI is built by `stack install` / `run-tests` (ensure_built); nothing else to fetch.
 install() { [[ -f "$REPO_ROOT/dist/bin/sawmill.js" ]] || ensure_built; }
