@@ -84,7 +84,7 @@ describe('agent: kill -9 mid-file and restart (real Kafka, child process)', func
     await appendFile(log, `${chunk.join('\n')}\n`);
 
     child = await startChild(configPath);
-    await waitFor('the first lines in Kafka', () => collector.events.length >= 5000, 60_000, 20);
+    await waitFor('the first lines in Kafka', () => collector.events.length >= 5000, { timeoutMs: 60_000, intervalMs: 20 });
     child.kill('SIGKILL');
     await new Promise((resolve) => child?.once('exit', resolve));
     const atKill = new Set(collector.events.map((e) => e.line)).size;
@@ -96,7 +96,7 @@ describe('agent: kill -9 mid-file and restart (real Kafka, child process)', func
     await appendFile(log, `${more.join('\n')}\n`);
 
     child = await startChild(configPath);
-    await waitFor(`${FIRST + SECOND} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= FIRST + SECOND, 90_000, 300);
+    await waitFor(`${FIRST + SECOND} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= FIRST + SECOND, { timeoutMs: 90_000, intervalMs: 300 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child?.once('exit', resolve));

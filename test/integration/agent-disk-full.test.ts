@@ -80,7 +80,7 @@ describe('agent: spool on a full 2 MiB tmpfs while Kafka is down (private broker
     };
 
     await write(1000);
-    await waitFor('the first lines acknowledged', async () => (await accounting(running)).app.acknowledged === 1000, 30_000);
+    await waitFor('the first lines acknowledged', async () => (await accounting(running)).app.acknowledged === 1000, { timeoutMs: 30_000, intervalMs: 200 });
     // Ballast the test can delete later: "space returns" while Kafka is still down.
     await writeFile(join(spoolDir, 'ballast'), Buffer.alloc(768 * 1024));
 
@@ -102,17 +102,17 @@ describe('agent: spool on a full 2 MiB tmpfs while Kafka is down (private broker
 
     await rm(join(spoolDir, 'ballast'));
     // Reading may fill the freed space again at once, so the proof that it resumed is progress.
-    await waitFor('spooling to resume once space returned', async () => (await accounting(running)).app.spooled > full.app.spooled, 20_000);
+    await waitFor('spooling to resume once space returned', async () => (await accounting(running)).app.spooled > full.app.spooled, { timeoutMs: 20_000, intervalMs: 200 });
 
     await kafka.start();
     await waitFor('every line acknowledged after Kafka returned', async () => {
       const { app } = await accounting(running);
       return app.read === expected.length && app.acknowledged === expected.length;
-    }, 120_000, 500);
+    }, { timeoutMs: 120_000, intervalMs: 500 });
 
     const collector = await collectTopic(topic, registry.client, kafka.brokers);
     try {
-      await waitFor(`${expected.length} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= expected.length, 60_000, 300);
+      await waitFor(`${expected.length} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= expected.length, { timeoutMs: 60_000, intervalMs: 300 });
       const result = checkExactlyOnceById(collector.events, expected);
       const multiId = [...result.idsPerLine.entries()].filter(([, ids]) => ids.size > 1);
       console.log(`      ${expected.length} lines, ${collector.events.length} records, resends ${result.resends}`);

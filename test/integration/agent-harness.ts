@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createLogger } from '../../lib/logger.js';
 import { startRegistryServer, type RegistryServer } from '../../schemas/registry/server.js';
 import type { RawLogEvent } from '../../agent/raw-event.js';
+import { ensureTestDatabase } from '../support/test-database.js';
 
 /** Kafka bootstrap brokers of the shared test cluster. */
 export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -21,32 +22,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** Polls `condition` until it returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error;
-    });
-  } finally {
-    await client.end();
-  }
-}
+// Re-exported so the agent tests keep importing their helpers from one place.
+export { waitFor } from '../support/wait-for.js';
 
 /** The schema registry running in this process. */
 export interface TestRegistry {
@@ -57,7 +34,7 @@ export interface TestRegistry {
 
 /** Starts the registry in-process on the test database. */
 export async function startTestRegistry(): Promise<TestRegistry> {
-  await ensureDatabase(PG_URL);
+  await ensureTestDatabase(PG_URL);
   const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
   const server: RegistryServer = await startRegistryServer({ port: 0, pool, logger: createLogger('registry-test', { level: 'warn' }) });
   return {

@@ -67,7 +67,7 @@ describe('agent inputs: multiline file, HTTP push, stdin (real Kafka)', function
 
   it('ships a Java stack trace as one event, and the next line as its own', async () => {
     await appendFile(join(logs, 'app.log'), `${STACK_TRACE.join('\n')}\n2026-12-01 10:15:03,000 INFO [main] com.example.Main - next\n`);
-    await waitFor('two events from the java source', () => collector.events.filter((e) => e.source.id === 'java').length >= 2, 30_000);
+    await waitFor('two events from the java source', () => collector.events.filter((e) => e.source.id === 'java').length >= 2, { timeoutMs: 30_000, intervalMs: 200 });
     const events = collector.events.filter((e) => e.source.id === 'java');
     expect(events).to.have.length(2);
     expect(events[0]?.line).to.equal(STACK_TRACE.join('\n'));
@@ -81,7 +81,7 @@ describe('agent inputs: multiline file, HTTP push, stdin (real Kafka)', function
   it('truncates a line longer than maxLineBytes with a flag instead of dropping it', async () => {
     const long = `2026-12-01 10:16:00,000 INFO [main] com.example.Big - ${'L'.repeat(3000)}`;
     await appendFile(join(logs, 'app.log'), `${long}\n`);
-    await waitFor('the long line', () => collector.events.some((e) => e.line.startsWith('2026-12-01 10:16:00,000')), 30_000);
+    await waitFor('the long line', () => collector.events.some((e) => e.line.startsWith('2026-12-01 10:16:00,000')), { timeoutMs: 30_000, intervalMs: 200 });
     const event = collector.events.find((e) => e.line.startsWith('2026-12-01 10:16:00,000'));
     expect(event?.truncated).to.equal(true);
     expect(Buffer.byteLength(event?.line ?? '')).to.equal(1024);
@@ -89,7 +89,7 @@ describe('agent inputs: multiline file, HTTP push, stdin (real Kafka)', function
       const { sources } = parseAgentMetrics(await (await fetch(`${agent.metricsUrl}/metrics`)).text());
       const java = sources.find((s) => s.source === 'java');
       return java?.truncated === 1 && java.acknowledged === java.read && java.dropped === 0;
-    }, 10_000);
+    }, { timeoutMs: 10_000, intervalMs: 200 });
   });
 
   it('HTTP push: 401 without a valid token, 413 over the size limit, 400 naming the bad line', async () => {
@@ -111,9 +111,9 @@ describe('agent inputs: multiline file, HTTP push, stdin (real Kafka)', function
     expect(first.status).to.equal(200);
     expect(await first.json()).to.deep.equal({ accepted: 2 });
     // The answer came after Kafka acknowledged: the records are already in the topic or on their way to the consumer.
-    await waitFor('two pushed events', () => collector.events.filter((e) => e.source.id === 'push').length >= 2, 20_000);
+    await waitFor('two pushed events', () => collector.events.filter((e) => e.source.id === 'push').length >= 2, { timeoutMs: 20_000, intervalMs: 200 });
     expect((await fetch(url, { method: 'POST', body, headers })).status).to.equal(200);
-    await waitFor('four pushed records', () => collector.events.filter((e) => e.source.id === 'push').length >= 4, 20_000);
+    await waitFor('four pushed records', () => collector.events.filter((e) => e.source.id === 'push').length >= 4, { timeoutMs: 20_000, intervalMs: 200 });
     const pushed = collector.events.filter((e) => e.source.id === 'push');
     expect(new Set(pushed.map((e) => e.eventId)).size, 'the retry reuses the ids').to.equal(2);
     expect(pushed[0]?.level).to.equal('WARN');
@@ -124,7 +124,7 @@ describe('agent inputs: multiline file, HTTP push, stdin (real Kafka)', function
     for (let i = 0; i < 100; i += 1) stdin.write(`piped line ${i}\n`);
     stdin.end();
     await agent.stdinDone;
-    await waitFor('100 stdin events', () => collector.events.filter((e) => e.source.id === 'in').length >= 100, 20_000);
+    await waitFor('100 stdin events', () => collector.events.filter((e) => e.source.id === 'in').length >= 100, { timeoutMs: 20_000, intervalMs: 200 });
     const lines = collector.events.filter((e) => e.source.id === 'in').map((e) => e.line);
     expect(new Set(lines).size).to.equal(100);
     expect(lines).to.include('piped line 99');

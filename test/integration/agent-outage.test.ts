@@ -72,7 +72,7 @@ describe(`agent: Kafka down for ${OUTAGE_MS / 1000} s while lines keep coming (p
     };
 
     await write(5000);
-    await waitFor('the first 5000 lines acknowledged', async () => (await accounting(running)).app.acknowledged === 5000, 30_000);
+    await waitFor('the first 5000 lines acknowledged', async () => (await accounting(running)).app.acknowledged === 5000, { timeoutMs: 30_000, intervalMs: 200 });
 
     await kafka.stop();
     const outageStart = Date.now();
@@ -92,12 +92,12 @@ describe(`agent: Kafka down for ${OUTAGE_MS / 1000} s while lines keep coming (p
     await waitFor('every line acknowledged after Kafka returned', async () => {
       const { app } = await accounting(running);
       return app.read === expected.length && app.acknowledged === expected.length;
-    }, 90_000, 500);
-    await waitFor('the spool drained', async () => (await accounting(running)).gauges['sawmill_agent_spool_bytes'] === 0, 10_000);
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor('the spool drained', async () => (await accounting(running)).gauges['sawmill_agent_spool_bytes'] === 0, { timeoutMs: 10_000, intervalMs: 200 });
 
     const collector = await collectTopic(topic, registry.client, kafka.brokers);
     try {
-      await waitFor(`${expected.length} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= expected.length, 60_000, 300);
+      await waitFor(`${expected.length} distinct lines`, () => new Set(collector.events.map((e) => e.line)).size >= expected.length, { timeoutMs: 60_000, intervalMs: 300 });
       const result = checkExactlyOnceById(collector.events, expected);
       const multiId = [...result.idsPerLine.entries()].filter(([, ids]) => ids.size > 1);
       console.log(`      ${expected.length} lines, ${collector.events.length} records, resends ${result.resends}`);

@@ -77,7 +77,7 @@ describe('agent: rotation while writing 100,000 lines (real Kafka)', function ()
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
 
-    await waitFor(`${TOTAL} distinct lines in ${topic}`, () => new Set(collector.events.map((e) => e.line)).size >= TOTAL, 120_000, 500);
+    await waitFor(`${TOTAL} distinct lines in ${topic}`, () => new Set(collector.events.map((e) => e.line)).size >= TOTAL, { timeoutMs: 120_000, intervalMs: 500 });
     // Give a late duplicate the chance to show up before judging.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const result = checkExactlyOnceById(collector.events, expected);
@@ -98,7 +98,7 @@ describe('agent: rotation while writing 100,000 lines (real Kafka)', function ()
       const { sources } = parseAgentMetrics(await (await fetch(`${agent?.metricsUrl}/metrics`)).text());
       const app = sources.find((s) => s.source === 'app');
       return app !== undefined && app.read === TOTAL && app.acknowledged === TOTAL;
-    }, 20_000);
+    }, { timeoutMs: 20_000, intervalMs: 200 });
     const { sources } = parseAgentMetrics(await (await fetch(`${agent.metricsUrl}/metrics`)).text());
     expect(sources.find((s) => s.source === 'app')?.dropped).to.equal(0);
   });

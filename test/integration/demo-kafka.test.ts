@@ -11,20 +11,12 @@ import type { LineSink } from '../../bench/generator/line-sink.js';
 import { runDemoSource } from '../../bench/generator/run.js';
 import { createKafka, parseBrokerList } from '../../lib/kafka/client.js';
 import { createLogger } from '../../lib/logger.js';
+import { waitFor } from '../support/wait-for.js';
 
 const BROKERS = parseBrokerList(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 const RUN = `it-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const TOPIC = `demo-source.${RUN}`;
 const logger = createLogger('test-demo-kafka', { level: process.env['SAWMILL_LOG_LEVEL'] ?? 'warn' });
-
-/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function portOpen(hostPort: string): Promise<boolean> {
   const [host, port] = hostPort.split(':') as [string, string];
@@ -75,7 +67,7 @@ describe('demo source to Kafka (integration)', function () {
 
   before(async () => {
     // Another process may still be bringing the broker up; give it a few minutes.
-    await waitFor(`Kafka at ${BROKERS[0]}`, () => portOpen(BROKERS[0]!), 180_000);
+    await waitFor(`Kafka at ${BROKERS[0]}`, () => portOpen(BROKERS[0]!), { timeoutMs: 180_000 });
     kafka = createKafka({ brokers: BROKERS, clientId: `sawmill-${RUN}`, logger });
     admin = kafka.admin();
     await admin.connect();
@@ -127,7 +119,7 @@ describe('demo source to Kafka (integration)', function () {
         });
       },
     });
-    await waitFor('500 consumed records', () => consumed.length >= 500, 60_000);
+    await waitFor('500 consumed records', () => consumed.length >= 500, { timeoutMs: 60_000 });
     expect(consumed).to.have.length(500);
 
     // Each record matches one generated line: key, headers, value and event-time timestamp.

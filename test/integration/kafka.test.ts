@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger.js';
 import { createKafka, parseBrokerList, producerDefaults, sendDefaults } from '../../lib/kafka/client.js';
 import { reconcileTopics } from '../../lib/kafka/topic-reconciler.js';
 import { SAWMILL_TOPICS, type TopicSpec } from '../../lib/kafka/topics.js';
+import { waitFor } from '../support/wait-for.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -17,15 +18,6 @@ const RUN = `it-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 const logger = createLogger('test-kafka', { level: process.env['SAWMILL_LOG_LEVEL'] ?? 'warn' });
 // For set-up calls whose capping warnings on a single broker are expected noise.
 const quiet = createLogger('test-kafka', { level: 'error' });
-
-/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('kafka (integration)', function () {
   this.timeout(120_000);
@@ -264,7 +256,7 @@ describe('kafka (integration)', function () {
       });
       values = Object.fromEntries(described.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]) ?? []);
       return values['retention.ms'] === expected['retention.ms'];
-    }, 10_000);
+    }, { timeoutMs: 10_000 });
     expect(values).to.deep.equal(expected);
 
     // Asking for fewer partitions than exist is reported, never applied.

@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { ServiceUnavailableError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { checkPostgres, createPgPool, type PgPool } from '../../lib/postgres.js';
+import { ensureTestDatabase } from '../support/test-database.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/sawmill_test';
 
@@ -24,38 +26,6 @@ function capturingLogger(): { logger: Logger; text: () => string; lines: () => A
   };
 }
 
-/** Creates the test database through the `postgres` maintenance database when it is missing. */
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) {
-      try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-      } catch (error) {
-        // Another test run may have created it between our check and our CREATE.
-        const code = (error as { code?: string }).code;
-        if (code !== '42P04' && code !== '23505') throw error;
-      }
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('integration: lib/postgres', function () {
   this.timeout(30_000);
   const table = `lib_pg_it_${randomBytes(4).toString('hex')}`;
@@ -63,7 +33,7 @@ describe('integration: lib/postgres', function () {
   let capture: ReturnType<typeof capturingLogger>;
 
   before(async () => {
-    await ensureDatabase(PG_URL);
+    await ensureTestDatabase(PG_URL);
     capture = capturingLogger();
     pool = createPgPool({ url: PG_URL, max: 4, statementTimeoutMs: 300, applicationName: 'sawmill-lib-it', logger: capture.logger });
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, note text NOT NULL)`);
@@ -140,10 +110,10 @@ describe('integration: lib/postgres', function () {
     } finally {
       await admin.end();
     }
-    await waitUntil(
-      () => capture.lines().some((l) => l['msg'] === 'postgres idle connection failed; it was dropped from the pool'),
-      10_000,
+    await waitFor(
       'the pool error log line',
+      () => capture.lines().some((l) => l['msg'] === 'postgres idle connection failed; it was dropped from the pool'),
+      { timeoutMs: 10_000, intervalMs: 25 },
     );
     await checkPostgres(pool);
   });

@@ -84,7 +84,7 @@ export async function createPrivateKafka(dir: string): Promise<PrivateKafka> {
         } finally {
           await admin.disconnect().catch(() => undefined);
         }
-      }, 60_000, 500);
+      }, { timeoutMs: 60_000, intervalMs: 500 });
     },
     async stop() {
       const running = child;

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { ServiceUnavailableError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { checkRedis, createRedis } from '../../lib/redis.js';
+import { waitFor } from '../support/wait-for.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/15';
 
@@ -18,14 +19,6 @@ function capturingLogger(): { logger: Logger; text: () => string } {
     },
   });
   return { logger: pino({ base: { component: 'redis-it' } }, stream), text: () => text };
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Every key this run created, found by its unique prefix (never FLUSHDB: the database is shared). */
@@ -74,7 +67,7 @@ describe('integration: lib/redis', function () {
     expect(await client.get(key)).to.equal('hello');
     const ttl = await client.pttl(key);
     expect(ttl).to.be.within(1, 400);
-    await waitUntil(async () => (await client.get(key)) === null, 5000, 'the key to expire');
+    await waitFor('the key to expire', async () => (await client.get(key)) === null, { timeoutMs: 5000, intervalMs: 25 });
     expect(await client.exists(key)).to.equal(0);
   });
 
@@ -115,7 +108,7 @@ describe('integration: lib/redis', function () {
     expect(error).to.be.instanceOf(ServiceUnavailableError);
     expect((error as Error).message).to.match(/^redis is not available: /);
     expect(Date.now() - started).to.be.below(4000);
-    await waitUntil(async () => text().includes('redis connection error'), 5000, 'the error log line');
+    await waitFor('the error log line', async () => text().includes('redis connection error'), { timeoutMs: 5000, intervalMs: 25 });
     expect(text()).to.include('ECONNREFUSED');
     expect(text()).not.to.include(secret);
     expect((error as Error).message).not.to.include(secret);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createRegistryApp } from '../../schemas/registry/app.js';
 import { startRegistryServer, type RegistryServer } from '../../schemas/registry/server.js';
 import { createRegistryStore } from '../../schemas/registry/store.js';
+import { ensureTestDatabase } from '../support/test-database.js';
 
 // The registry runs in-process against the real PostgreSQL; PG_URL names the test database.
 const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/sawmill_test';
@@ -19,26 +20,6 @@ const namespace = `sawmill.it${run}`;
 interface ErrorBody {
   error_code: number;
   message: string;
-}
-
-/** Creates the test database when missing, connecting through the `postgres` maintenance database. */
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created concurrently by another test run
-      });
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 // Shaped as the client's RawAvroSchema so it can serve as a decode() reader schema.
@@ -95,7 +76,7 @@ describe('schema registry (Confluent API over PostgreSQL)', function () {
   }
 
   before(async function () {
-    await ensureDatabase(PG_URL);
+    await ensureTestDatabase(PG_URL);
     pool = new pg.Pool({ connectionString: PG_URL, max: 8 });
     server = await startRegistryServer({ port: 0, pool, logger: createLogger('schema-registry-test', { level: 'warn' }) });
     registry = new SchemaRegistry({ host: server.url, retry: { retries: 0 } });

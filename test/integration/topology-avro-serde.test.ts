@@ -4,36 +4,17 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import pg from 'pg';
 import { createLogger } from '../../lib/logger.js';
 import { createPgPool, type PgPool } from '../../lib/postgres.js';
 import { startRegistryServer, type RegistryServer } from '../../schemas/registry/server.js';
 import { SerializationError } from '../../topology/internal/errors.js';
 import { AvroSerde } from '../../topology/internal/serdes/avro-serde.js';
 import { frameWireFormat } from '../../topology/internal/serdes/confluent-wire-format.js';
+import { ensureTestDatabase } from '../support/test-database.js';
 
 const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/sawmill_test';
 const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const logger = createLogger('topology-avro-test', { level: 'warn' });
-
-/** Creates the test database when missing (the registry migrates its tables itself). */
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: target.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error;
-      });
-    }
-  } finally {
-    await client.end();
-  }
-}
 
 interface EventV1 { id: string; count: number }
 interface EventV2 { id: string; count: number; host: string | null }
@@ -48,7 +29,7 @@ describe('topology Avro serde (integration, schema registry)', function () {
   const topic = `it-${run}-events`;
 
   before(async () => {
-    await ensureDatabase(PG_URL);
+    await ensureTestDatabase(PG_URL);
     pool = createPgPool({ url: PG_URL, applicationName: 'sawmill-topology-avro-test', logger, max: 4 });
     server = await startRegistryServer({ port: 0, pool, logger });
     registry = new SchemaRegistry({ host: server.url, retry: { retries: 0 } });

@@ -14,21 +14,13 @@ import { Serdes, startTopology, StreamsBuilder, type BadRecordHandling, type Run
 import { DLQ_HEADERS } from '../../topology/internal/bad-record-handling.js';
 import { BadRecordError, CopartitioningError } from '../../topology/internal/errors.js';
 import { ensureInternalTopics } from '../../topology/internal/runtime/internal-topics.js';
+import { waitFor } from '../support/wait-for.js';
 
 const BROKERS = parseBrokerList(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 const RUN = `it-bad-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
 const logger = createLogger('topology-bad-records-test', { level: process.env['SAWMILL_LOG_LEVEL'] ?? 'fatal' });
 
 const Event = z.object({ id: z.string(), level: z.string() });
-
-/** Polls `check` every 100 ms until true; fails naming `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** input (JSON events) -> upper-case the level -> output. */
 function levelTopology(input: string, output: string): Topology {

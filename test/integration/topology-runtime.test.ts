@@ -14,6 +14,7 @@ import { createLogger } from '../../lib/logger.js';
 import { ensureInternalTopics } from '../../topology/internal/runtime/internal-topics.js';
 import { startTopology, type ProcessingGuarantee, type RunningTopology } from '../../topology/index.js';
 import { buildWindowCountTopology, WINDOW_MS } from '../fixtures/topology-window-count.js';
+import { waitFor } from '../support/wait-for.js';
 
 const BROKERS = parseBrokerList(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 const RUN = `it-rt-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
@@ -31,15 +32,6 @@ const SPAN_MS = 600_000;
 const BASE_TS = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS - SPAN_MS;
 
 type Truth = Map<string, number>;
-
-/** Polls `check` every 100 ms until it is true; fails naming `what` (and the last `detail`) after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} ${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The i-th input record: timestamps never decrease with i, so each partition is in event-time order and no record is late. */
 function inputRecord(i: number, total: number): { key: string; value: string; timestamp: number } {
@@ -111,7 +103,7 @@ async function readCounts(kafka: Kafka, admin: Admin, topic: string): Promise<Tr
         reached(batch.partition, BigInt(batch.lastOffset()) + 1n);
       },
     });
-    await waitFor(`the output of ${topic} to be read to its end`, () => remaining.size === 0, 60_000, () => `(partitions left: ${[...remaining].join(',')})`);
+    await waitFor(`the output of ${topic} to be read to its end`, () => remaining.size === 0, { timeoutMs: 60_000, detail: () => `(partitions left: ${[...remaining].join(',')})` });
   } finally {
     await consumer.disconnect();
   }
@@ -214,7 +206,7 @@ describe('topology runtime (integration, Kafka)', function () {
     await produceInput(kafka, input, 0, RECORDS, RECORDS);
     const started = Date.now();
     const instance = await start(appId, input, output, 'exactly_once', `${appId}-a`);
-    await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), 180_000, () => `(processed ${instance.processedRecords()})`);
+    await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), { timeoutMs: 180_000, detail: () => `(processed ${instance.processedRecords()})` });
     const seconds = (Date.now() - started) / 1000;
     // Recorded for the report: start-up, restoration, processing and commits included.
     process.stdout.write(`      throughput: ${RECORDS} records in ${seconds.toFixed(1)} s = ${Math.round(RECORDS / seconds)} records/s (exactly_once, windowed count)\n`);
@@ -229,9 +221,9 @@ describe('topology runtime (integration, Kafka)', function () {
     const { appId, input, output } = await scenario('pair');
     const [a, b] = [await start(appId, input, output, 'exactly_once', `${appId}-a`), await start(appId, input, output, 'exactly_once', `${appId}-b`)];
     // Produce only once the group settled with both members holding tasks.
-    await waitFor('both instances to share the 12 tasks', () => a.tasks().length > 0 && b.tasks().length > 0 && new Set([...a.tasks(), ...b.tasks()]).size === PARTITIONS && a.tasks().length + b.tasks().length === PARTITIONS, 60_000, () => `(a: ${a.tasks().join(',')}; b: ${b.tasks().join(',')})`);
+    await waitFor('both instances to share the 12 tasks', () => a.tasks().length > 0 && b.tasks().length > 0 && new Set([...a.tasks(), ...b.tasks()]).size === PARTITIONS && a.tasks().length + b.tasks().length === PARTITIONS, { timeoutMs: 60_000, detail: () => `(a: ${a.tasks().join(',')}; b: ${b.tasks().join(',')})` });
     await produceInput(kafka, input, 0, RECORDS, RECORDS);
-    await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), 180_000);
+    await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), { timeoutMs: 180_000 });
     expect(a.processedRecords(), 'records processed by a').to.be.greaterThan(0);
     expect(b.processedRecords(), 'records processed by b').to.be.greaterThan(0);
     // More than RECORDS when a rebalance made one of them discard uncommitted work and redo it.
@@ -251,17 +243,17 @@ describe('topology runtime (integration, Kafka)', function () {
       const survivor = spawnInstance(env);
       children.push(victim, survivor);
       const alive = (): string => `(victim: ${victim.tasks.length} tasks, ${victim.processed} processed${victim.exited ? ', exited' : ''}; survivor: ${survivor.tasks.length} tasks, ${survivor.processed} processed${survivor.exited ? ', exited ' + survivor.stderr : ''})`;
-      await waitFor('both instances to hold tasks', () => victim.tasks.length > 0 && survivor.tasks.length > 0 && victim.tasks.length + survivor.tasks.length === PARTITIONS, 90_000, alive);
+      await waitFor('both instances to hold tasks', () => victim.tasks.length > 0 && survivor.tasks.length > 0 && victim.tasks.length + survivor.tasks.length === PARTITIONS, { timeoutMs: 90_000, detail: alive });
       await produceInput(kafka, input, half, DRILL_RECORDS, DRILL_RECORDS);
       // Mid-run: the victim has done part of its share, and more input is waiting for it.
       const victimProgress = victim.processed;
-      await waitFor('the victim to process part of the second half', () => victim.processed > victimProgress, 60_000, alive);
+      await waitFor('the victim to process part of the second half', () => victim.processed > victimProgress, { timeoutMs: 60_000, detail: alive });
       victim.child.kill('SIGKILL');
-      await waitFor('the victim to die', () => victim.exited, 10_000);
+      await waitFor('the victim to die', () => victim.exited, { timeoutMs: 10_000 });
       const killedAt = victim.processed;
 
-      await waitFor('the survivor to take over every task', () => survivor.tasks.length === PARTITIONS, 60_000, alive);
-      await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), 150_000, alive);
+      await waitFor('the survivor to take over every task', () => survivor.tasks.length === PARTITIONS, { timeoutMs: 60_000, detail: alive });
+      await waitFor('every input offset to be committed', () => allCommitted(admin, appId, input), { timeoutMs: 150_000, detail: alive });
       expect(survivor.exited, survivor.stderr).to.equal(false);
       const truth = groundTruth(DRILL_RECORDS);
       const counts = await readCounts(kafka, admin, output);
