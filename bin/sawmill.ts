@@ -39,6 +39,18 @@ program
   .option('-c, --config <file>', 'YAML config file')
   .action(async (options: { config?: string }) => (await import('./commands/demo.js')).demoCommand(options));
 
+program
+  .command('topology')
+  .description('stream topologies built with the topology/ library')
+  .command('describe')
+  .description('print the sub-topologies, sources, processors, stores and sinks of a topology (Kafka Streams style)')
+  .requiredOption('--module <file>', 'module that builds the topology')
+  .option('--export <name>', 'export holding the Topology or a function returning it', 'buildTopology')
+  .option('--mermaid', 'print a Mermaid flowchart instead of text')
+  .action(async (options: { module: string; export?: string; mermaid?: boolean }) =>
+    (await import('./commands/topology.js')).topologyDescribeCommand(options),
+  );
+
 const agent = program
   .command('agent')
   .description('the log agent: tail files, stdin and HTTP push, parse, ship to Kafka with a disk spool')
