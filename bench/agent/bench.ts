@@ -174,8 +174,11 @@ async function runRsyslog({ admin, brokers, file, lines, timeoutMs }: RunContext
       'template(name="rawline" type="string" string="%msg%")',
       `input(type="imfile" file=${q(file)} tag="bench" freshStartTail="off" readMode="0" ruleset="tokafka")`,
       'ruleset(name="tokafka") {',
-      `  action(type="omkafka" broker=[${brokers.map(q).join(',')}] topic=${q(topic)} template="rawline"`,
-      '         confParam=["compression.codec=gzip", "acks=all", "enable.idempotence=true"])',
+      // librdkafka's default local queue (100,000 messages) overflows when imfile reads flat out,
+      // and omkafka then drops lines ("Local: Queue full"); a queue larger than the file and
+      // resubmitOnFailure make rsyslog lossless, which is the only fair baseline.
+      `  action(type="omkafka" broker=[${brokers.map(q).join(',')}] topic=${q(topic)} template="rawline" resubmitOnFailure="on"`,
+      '         confParam=["compression.codec=gzip", "acks=all", "enable.idempotence=true", "queue.buffering.max.messages=2000000"])',
       '}',
       '',
     ].join('\n'),
