@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import { redactText } from './redact.js';
+import { withTimeout } from './with-timeout.js';
 
 /** A readiness check: resolves when the dependency is usable, rejects (with the reason) when not; should stop work when `signal` aborts. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>;
@@ -212,23 +213,12 @@ function createHealthHandlers(options: HealthOptions): HealthHandlers {
 }
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
-  const controller = new AbortController();
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`timed out after ${timeoutMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
   try {
-    await Promise.race([Promise.resolve().then(() => check(controller.signal)), timeout]);
+    await withTimeout(check, timeoutMs);
     return { ok: true, latencyMs: elapsed(started) };
   } catch (error) {
     return { ok: false, latencyMs: elapsed(started), error: describeError(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -12,6 +12,7 @@ import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from './logger.js';
 import { createLogger } from './logger.js';
+import { withTimeout } from './with-timeout.js';
 
 /** A cleanup step; `signal` aborts when its timeout passes, so it can give up in-flight work. */
 export type ShutdownHook = (signal: AbortSignal) => unknown;
@@ -120,24 +121,13 @@ export function createShutdownCoordinator({ logger, hookTimeoutMs = DEFAULT_HOOK
 }
 
 async function runHook(name: string, fn: ShutdownHook, timeoutMs: number): Promise<HookOutcome> {
-  const controller = new AbortController();
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`timed out after ${timeoutMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
   try {
-    await Promise.race([Promise.resolve().then(() => fn(controller.signal)), timeout]);
+    await withTimeout(fn, timeoutMs);
     return { name, ok: true, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { name, ok: false, durationMs: Math.round(performance.now() - started), error: message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -46,21 +46,25 @@ function run(args: readonly string[], env: Record<string, string> = {}): Promise
   });
 }
 
-describe('acceptance: a bad config file fails at start, naming key, file and expected type', function () {
-  this.timeout(60_000);
+/** Gives the enclosing suite a fresh temporary directory; returns a function writing a file in it. */
+function useConfigDir(prefix: string): (name: string, content: string) => string {
   let dir: string;
-  const write = (name: string, content: string): string => {
-    const file = join(dir, name);
-    writeFileSync(file, content);
-    return file;
-  };
-
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sawmill-config-start-'));
+    dir = mkdtempSync(join(tmpdir(), prefix));
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
+  return (name, content) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+}
+
+describe('acceptance: a bad config file fails at start, naming key, file and expected type', function () {
+  this.timeout(60_000);
+  const write = useConfigDir('sawmill-config-start-');
 
   it('starts with a valid file (the harness itself works)', async () => {
     const file = write('valid.yaml', 'server:\n  port: 8080\nkafka:\n  brokers: [127.0.0.1:9092]\n');
@@ -113,7 +117,7 @@ describe('acceptance: a bad config file fails at start, naming key, file and exp
   });
 
   it('fails on a config file that does not exist', async () => {
-    const file = join(dir, 'missing.yaml');
+    const file = join(dirname(write('present.yaml', '')), 'missing.yaml');
     const run = await start(file);
     expect(run.code, run.stderr).to.equal(1);
     expect(run.stderr).to.equal(`config error in ${file}: file not found\n`);
@@ -122,19 +126,7 @@ describe('acceptance: a bad config file fails at start, naming key, file and exp
 
 describe('acceptance: the sawmill CLI refuses a bad config file at start', function () {
   this.timeout(60_000);
-  let dir: string;
-  const write = (name: string, content: string): string => {
-    const file = join(dir, name);
-    writeFileSync(file, content);
-    return file;
-  };
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sawmill-cli-config-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const write = useConfigDir('sawmill-cli-config-');
 
   it('sawmill registry: a wrong type exits 1 naming the key, the file and the expected type', async () => {
     const file = write('registry.yaml', 'port: eighty\n');
