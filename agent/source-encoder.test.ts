@@ -16,7 +16,7 @@ function setup(multiline: boolean): { encoder: SourceEncoder; shipments: Shipmen
     kind: 'file',
     agentId: 'a',
     host: 'h',
-    encode: async (event) => {
+    encode: (event) => {
       events.push(event);
       return { key: `${event.host}/${event.service}`, value: Buffer.from(event.line) };
     },

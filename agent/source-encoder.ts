@@ -33,7 +33,7 @@ export interface SourceEncoderOptions {
   agentId: string;
   host: string;
   /** Encodes an event for Kafka (KafkaShipper.encode). */
-  encode: (event: RawLogEvent) => Promise<EncodedRecord>;
+  encode: (event: RawLogEvent) => EncodedRecord;
   /** Hands a shipment on; resolves once it is held (DeliveryQueue.accept). */
   accept: (shipment: Shipment) => Promise<unknown>;
   /** Next value of the agent-wide event sequence. */
@@ -150,7 +150,7 @@ export class SourceEncoder {
         },
         parsed,
       );
-      records.push(await this.options.encode(raw));
+      records.push(this.options.encode(raw));
       lines += event.lines;
       const previous = acks.at(-1);
       // Contiguous ranges of one stream merge, so a shipment carries few ranges.

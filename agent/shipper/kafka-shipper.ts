@@ -17,13 +17,14 @@
  * with an unknown outcome; the same records sent again keep their event ids, which is what the
  * stores deduplicate on.
  */
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import kafkajs from 'kafkajs';
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, producerDefaults, sendDefaults } from '../../lib/kafka/client.js';
 import type { Logger } from '../../lib/logger.js';
-import { retry } from '../../lib/retry.js';
+import { abortableSleep, retry } from '../../lib/retry.js';
 import { ServiceUnavailableError } from '../../lib/errors.js';
+import { Serdes, type Serde } from '../../topology/index.js';
 import { rawEventKey, rawLogEventSchemaText, type RawLogEvent } from '../raw-event.js';
 import { kafkaErrorKind } from './kafka-error-kind.js';
 
@@ -63,7 +64,7 @@ export class KafkaShipper {
   private readonly kafka: Kafka;
   private readonly registry: SchemaRegistry;
   private producer: Producer | undefined;
-  private schemaId: number | undefined;
+  private serde: Serde<RawLogEvent> | undefined;
   private readonly abort = new AbortController();
   private lastOk = true;
 
@@ -77,38 +78,33 @@ export class KafkaShipper {
     return this.lastOk;
   }
 
-  /** The registered schema id; throws before `start`. */
-  get id(): number {
-    if (this.schemaId === undefined) throw new Error('KafkaShipper.start has not completed');
-    return this.schemaId;
-  }
-
-  /** Registers the raw event schema (retrying while the registry is unreachable). Does not need Kafka. */
+  /**
+   * Registers the raw event schema (retrying while the registry is unreachable). Does not need Kafka.
+   * Encoding then goes through the topology library's Avro serde: synchronous, with the schema id
+   * and the avsc type cached, so no registry round trip or promise per line.
+   */
   async start(): Promise<void> {
     const subject = this.options.subject ?? `${this.options.topic}-value`;
     // Read once, outside the retry: a missing schema file is a broken install, not an outage.
-    const schema = rawLogEventSchemaText();
-    const { id } = await retry(
-      async () => {
-        try {
-          return await this.registry.register({ type: SchemaType.AVRO, schema }, { subject });
-        } catch (error) {
-          // 4xx answers (incompatible schema) will not change on retry; connection failures may.
-          const status = (error as { status?: number }).status;
-          if (status !== undefined && status >= 400 && status < 500) throw error;
-          throw new ServiceUnavailableError(`schema registry ${this.options.registryUrl} unavailable: ${(error as Error).message}`, 'schema-registry', error);
-        }
-      },
-      { retries: 20, maxDelayMs: 5000, signal: this.abort.signal, onRetry: ({ attempt, error }) => this.options.logger.warn({ err: error, attempt, subject }, 'registering the raw event schema failed; retrying') },
-    );
-    this.schemaId = id;
-    this.options.logger.info({ subject, schema_id: id, topic: this.options.topic }, 'raw event schema registered');
+    const schema = JSON.parse(rawLogEventSchemaText()) as Parameters<typeof Serdes.Avro>[0]['schema'];
+    const serde = Serdes.Avro<RawLogEvent>({ registry: this.registry, schema, subject });
+    // ServiceUnavailableError (unreachable, 5xx) is retried; a refused schema (4xx) stops at once.
+    await retry(() => serde.init!(), {
+      retries: 20,
+      maxDelayMs: 5000,
+      signal: this.abort.signal,
+      onRetry: ({ attempt, error }) => this.options.logger.warn({ err: error, attempt, subject }, 'registering the raw event schema failed; retrying'),
+    });
+    this.serde = serde;
+    this.options.logger.info({ subject, topic: this.options.topic }, 'raw event schema registered');
   }
 
-  /** Encodes one event in the Confluent wire format (magic byte, schema id, Avro body) with its key. */
-  async encode(event: RawLogEvent): Promise<EncodedRecord> {
-    return { key: rawEventKey(event), value: await this.registry.encode(this.id, event) };
+  /** Encodes one event in the Confluent wire format (magic byte, schema id, Avro body) with its key; throws before `start`. */
+  encode(event: RawLogEvent): EncodedRecord {
+    if (this.serde === undefined) throw new Error('KafkaShipper.start has not completed');
+    return { key: rawEventKey(event), value: this.serde.serialize(this.options.topic, event)! };
   }
+
 
   /**
    * Sends `records` to the topic and resolves once Kafka acknowledged all of them (acks=all);
@@ -148,8 +144,8 @@ export class KafkaShipper {
         this.abort.signal.throwIfAborted();
         if (!fatal) throw error;
         this.options.logger.error({ err: error, topic: this.options.topic, records: records.length }, 'produce failed with a non-retriable error; the batch is kept and retried later (fix the topic or ACL)');
-        await new Promise((resolve) => setTimeout(resolve, this.options.fatalRetryMs ?? 30_000));
-        this.abort.signal.throwIfAborted();
+        // Abortable, so a shutdown does not wait out the fatal-error pause.
+        await abortableSleep(this.options.fatalRetryMs ?? 30_000, this.abort.signal);
       }
     }
   }
