@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { levelFromHttpStatus, levelFromNumber, levelFromSyslogSeverity, normalizeLevel } from './level.js';
+import { levelFromHttpStatus, levelFromNumber, levelFromOtelSeverityNumber, levelFromSyslogSeverity, normalizeLevel } from './level.js';
 
 describe('normalizeLevel', () => {
   const cases: [string | number, string | undefined][] = [
@@ -33,6 +33,15 @@ describe('numeric levels', () => {
     expect(levelFromNumber(45)).to.equal('WARN');
     expect(levelFromNumber(70)).to.equal(undefined);
     expect(levelFromNumber(Number.NaN)).to.equal(undefined);
+  });
+  it('maps OpenTelemetry severity numbers in blocks of four and rejects the rest', () => {
+    expect([1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24].map(levelFromOtelSeverityNumber)).to.deep.equal(
+      ['TRACE', 'TRACE', 'DEBUG', 'DEBUG', 'INFO', 'INFO', 'WARN', 'WARN', 'ERROR', 'ERROR', 'FATAL', 'FATAL'],
+    );
+    expect([0, 25, 9.5, -1, Number.NaN, Number.POSITIVE_INFINITY].map(levelFromOtelSeverityNumber)).to.deep.equal([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+  it('reads Serilog short names and winston silly', () => {
+    expect(['VRB', 'vrb', 'silly', 'DBG', 'INF', 'WRN', 'ERR', 'FTL'].map((t) => normalizeLevel(t))).to.deep.equal(['TRACE', 'TRACE', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
   });
   it('maps HTTP statuses for access logs', () => {
     expect(levelFromHttpStatus(503)).to.equal('ERROR');

@@ -4,8 +4,10 @@
  * Covered: text levels in any case and their abbreviations (`warn`, `WARNING`, `wrn`,
  * `err`, `CRIT`, `emerg`, `panic`, `dpanic`, `fatal`), Python logging (`CRITICAL`,
  * `WARNING`), java.util.logging (`SEVERE`, `CONFIG`, `FINE`, `FINER`, `FINEST`), Apache's
- * `trace1`..`trace8`, single letters of glog / Android logcat (`V D I W E F A`), numeric
- * syslog severities 0..7 and Bunyan/pino numeric levels 10..60. HTTP statuses have their
+ * `trace1`..`trace8`, Serilog's short names (`VRB`, `DBG`, `INF`, `WRN`, `ERR`, `FTL`), winston's
+ * `silly`, single letters of glog / Android logcat (`V D I W E F A`), numeric syslog severities
+ * 0..7, Bunyan/pino numeric levels 10..60, and OpenTelemetry severity numbers 1..24 (their
+ * own function, since 1..7 would otherwise read as syslog severities). HTTP statuses have their
  * own function because a bare `404` must not be read as a level.
  */
 import type { NormalizedLevel } from './parsed-line.js';
@@ -19,7 +21,7 @@ function add(level: NormalizedLevel, ...words: string[]): void {
     WORDS.set(word.toUpperCase(), level);
   }
 }
-add('TRACE', 'trace', 'trc', 'finest', 'finer', 'verbose', 'v', 't', 'all');
+add('TRACE', 'trace', 'trc', 'finest', 'finer', 'verbose', 'vrb', 'silly', 'v', 't', 'all');
 add('DEBUG', 'debug', 'dbg', 'debg', 'fine', 'config', 'd');
 add('INFO', 'info', 'inf', 'information', 'informational', 'i');
 add('NOTICE', 'notice', 'ntc', 'n');
@@ -69,6 +71,15 @@ export function normalizeLevel(value: string | number | boolean | undefined | nu
   // Apache 2.4 writes trace1..trace8.
   if (/^trace[1-8]$/.test(text)) return 'TRACE';
   return undefined;
+}
+
+/**
+ * Maps an OpenTelemetry SeverityNumber (1..4 TRACE, 5..8 DEBUG, 9..12 INFO, 13..16 WARN,
+ * 17..20 ERROR, 21..24 FATAL) to a level; undefined outside 1..24 or for a non-integer.
+ */
+export function levelFromOtelSeverityNumber(value: number): NormalizedLevel | undefined {
+  if (!Number.isInteger(value) || value < 1 || value > 24) return undefined;
+  return (['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const)[Math.floor((value - 1) / 4)];
 }
 
 /**

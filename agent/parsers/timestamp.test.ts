@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../lib/errors.js';
-import { assertTimeZone, epochToMs, isValidTimeZone, parseOffset, parseTimestamp, TIMESTAMP_ASSUMPTIONS, wallTimeToUtc, wallTimeWithoutYear } from './timestamp.js';
+import { assertTimeZone, epochToMs, isValidTimeZone, parseOffset, parseTimestamp, referenceNowForYear, TIMESTAMP_ASSUMPTIONS, wallTimeToUtc, wallTimeWithoutYear } from './timestamp.js';
 
 const utc = (s: string): number => Date.parse(s);
 
@@ -63,6 +63,17 @@ describe('year inference for year-less timestamps', () => {
     expect(wallTimeWithoutYear(2, 29, 1, 2, 3, 0, { now })).to.equal(utc('2024-02-29T01:02:03Z'));
   });
   it('documents the rule', () => expect(TIMESTAMP_ASSUMPTIONS).to.match(/one day/));
+  it('referenceNowForYear pins every year-less time to that year, first and last instant included', () => {
+    const now = referenceNowForYear(2005);
+    expect(parseTimestamp('Jan  1 00:00:00', { now })).to.equal(utc('2005-01-01T00:00:00Z'));
+    expect(parseTimestamp('Dec 31 23:59:59.999', { now })).to.equal(utc('2005-12-31T23:59:59.999Z'));
+    expect(parseTimestamp('Jun 14 15:16:01', { now })).to.equal(utc('2005-06-14T15:16:01Z'));
+    const paris = referenceNowForYear(2005, 'Europe/Paris');
+    expect(parseTimestamp('Dec 31 23:30:00', { now: paris, timeZone: 'Europe/Paris' })).to.equal(utc('2005-12-31T22:30:00Z'));
+    expect(parseTimestamp('Jan  1 00:30:00', { now: paris, timeZone: 'Europe/Paris' })).to.equal(utc('2004-12-31T23:30:00Z'));
+    const la = referenceNowForYear(2005, 'America/Los_Angeles');
+    expect(parseTimestamp('Dec 31 23:30:00', { now: la, timeZone: 'America/Los_Angeles' })).to.equal(utc('2006-01-01T07:30:00Z'));
+  });
 });
 
 describe('timestamp helpers', () => {

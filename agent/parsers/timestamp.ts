@@ -157,6 +157,16 @@ export function wallTimeWithoutYear(
   return undefined;
 }
 
+/**
+ * The reference "now" under which the missing-year rule above reads every year-less wall time
+ * (in `timeZone`, else UTC) as a date of `year`: one day and one millisecond before `year + 1`
+ * starts in that zone. Used by `sawmill parse --year`.
+ */
+export function referenceNowForYear(year: number, timeZone?: string): number {
+  const nextYearStart = wallTimeToUtc({ year: year + 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, millis: 0 }, undefined, timeZone) ?? Date.UTC(year + 1, 0, 1);
+  return nextYearStart - 1 - DAY_MS;
+}
+
 /** Offset in minutes from `Z`, `+01:00`, `+0100`, `+01`, `-05:30`; undefined when absent or malformed. */
 export function parseOffset(text: string | undefined): number | undefined {
   if (text === undefined || text.length === 0) return undefined;

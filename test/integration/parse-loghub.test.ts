@@ -1,0 +1,165 @@
+/**
+ * `sawmill parse` against the loghub ground truth: each `<System>_2k.log` under LOGHUB_DIR
+ * (default /work/shared/data/loghub, read in place) goes through the real CLI with
+ * auto-detection (`node --import tsx bin/sawmill.ts parse <file>`), i.e. the agent's parsing
+ * and the enrich step, and the level and event time of every enriched event are compared with
+ * the `<System>_2k.log_structured.csv` columns. The figures are printed as a table; a system
+ * whose CSV has the field and that is below 99% fails the test.
+ *
+ * Comparisons:
+ * - Level (systems whose `Level` column holds levels; Linux's holds the host name): the
+ *   enriched `level` equals the normalized CSV value and `levelText` equals the CSV text.
+ * - Timestamp: the event must be dated from the line (`timestampSource` LINE), and its UTC
+ *   time, formatted back into the system's own layout, must equal the CSV's time columns.
+ *   OpenSSH and Linux write no year and their CSV has none, so the year is not compared
+ *   (the year rule has its own tests in agent/parsers/timestamp.test.ts).
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { normalizeLevel } from '../../agent/parsers/level.js';
+import type { EnrichedLogEvent } from '../../schemas/log-schemas.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LOGHUB_DIR = process.env.LOGHUB_DIR ?? '/work/shared/data/loghub';
+const REQUIRED = 0.99;
+const run = promisify(execFile);
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const p2 = (n: number): string => String(n).padStart(2, '0');
+const p3 = (n: number): string => String(n).padStart(3, '0');
+const hms = (d: Date): string => `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+const ymd = (d: Date): string => `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+
+type Row = Record<string, string>;
+/** A system's ground-truth time text from its CSV row, and the same layout rendered from a UTC time. */
+interface TimeLayout {
+  expected(row: Row): string;
+  actual(d: Date): string;
+}
+
+const LAYOUTS: Readonly<Record<string, TimeLayout>> = {
+  HDFS: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${hms(d).replaceAll(':', '')}` },
+  Hadoop: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
+  Zookeeper: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
+  Spark: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${p2(d.getUTCFullYear() % 100)}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${hms(d)}` },
+  Apache: { expected: (r) => r.Time ?? '', actual: (d) => `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}` },
+  OpenSSH: { expected: (r) => `${r.Date} ${r.Day} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
+  Linux: { expected: (r) => `${r.Month} ${r.Date} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
+};
+
+/** Rows of RFC 4180 CSV text (quoted cells, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function readRows(path: string): Row[] {
+  const [header, ...body] = parseCsv(readFileSync(path, 'utf8'));
+  if (header === undefined) return [];
+  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+}
+
+async function sawmillParse(file: string): Promise<EnrichedLogEvent[]> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bin/sawmill.ts'), 'parse', file], { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as EnrichedLogEvent);
+}
+
+interface Figure {
+  system: string;
+  lines: number;
+  level?: number;
+  timestamp?: number;
+  formats: string;
+}
+
+async function measure(system: string): Promise<Figure> {
+  const rows = readRows(join(LOGHUB_DIR, system, `${system}_2k.log_structured.csv`));
+  const events = await sawmillParse(join(LOGHUB_DIR, system, `${system}_2k.log`));
+  expect(events.length, `${system}: enriched events vs CSV rows`).to.equal(rows.length);
+  const formats = [...new Set(events.map((e) => e.format))].join('+');
+  const figure: Figure = { system, lines: rows.length, formats };
+  const hasLevel = rows.length > 0 && 'Level' in (rows[0] ?? {}) && rows.filter((r) => normalizeLevel(r.Level) !== undefined).length >= rows.length * REQUIRED;
+  if (hasLevel) {
+    let ok = 0;
+    rows.forEach((row, i) => {
+      const e = events[i];
+      if (e !== undefined && e.level === normalizeLevel(row.Level) && e.levelText === row.Level) ok++;
+    });
+    figure.level = ok / rows.length;
+  }
+  const layout = LAYOUTS[system];
+  if (layout !== undefined) {
+    let ok = 0;
+    rows.forEach((row, i) => {
+      const e = events[i];
+      if (e !== undefined && e.timestampSource === 'LINE' && layout.actual(new Date(e.timestampMs)) === layout.expected(row)) ok++;
+    });
+    figure.timestamp = ok / rows.length;
+  }
+  return figure;
+}
+
+describe('sawmill parse on loghub (auto-detection vs ground truth)', function () {
+  this.timeout(600_000);
+
+  it('extracts level and timestamp in agreement with the ground truth on at least 99% of lines per system', async function () {
+    if (!existsSync(LOGHUB_DIR)) {
+      console.log(`    skipped: loghub samples not found at ${LOGHUB_DIR} (set LOGHUB_DIR to a directory of <System>/<System>_2k.log files)`);
+      this.skip();
+    }
+    const systems = readdirSync(LOGHUB_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log`)) && existsSync(join(LOGHUB_DIR, d.name, `${d.name}_2k.log_structured.csv`)))
+      .map((d) => d.name)
+      .sort();
+    expect(systems.length, `no <System>/<System>_2k.log in ${LOGHUB_DIR}`).to.be.greaterThan(0);
+    const figures: Figure[] = [];
+    // One CLI at a time: the machine's cores are shared.
+    for (const system of systems) figures.push(await measure(system));
+    const pct = (v: number | undefined): string => (v === undefined ? '    n/a' : `${(v * 100).toFixed(2).padStart(6)}%`);
+    const table = [
+      'system      lines   level    timestamp  parsed as',
+      ...figures.map((f) => `${f.system.padEnd(10)} ${String(f.lines).padStart(6)}  ${pct(f.level)}  ${pct(f.timestamp)}   ${f.formats}${LAYOUTS[f.system] === undefined ? '  (timestamp not compared: no layout for this system)' : ''}`),
+    ].join('\n');
+    console.log(`\n${table}\n`);
+    for (const f of figures) {
+      if (f.level !== undefined) expect(f.level, `${f.system} level agreement`).to.be.at.least(REQUIRED);
+      if (f.timestamp !== undefined) expect(f.timestamp, `${f.system} timestamp agreement`).to.be.at.least(REQUIRED);
+    }
+    expect(figures.filter((f) => f.timestamp !== undefined).length, 'systems with a compared timestamp').to.be.greaterThan(0);
+  });
+});
