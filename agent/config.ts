@@ -108,7 +108,7 @@ export const agentConfigSchema = z
       .describe('On-disk overflow of the queue while Kafka is slow or down'),
     checkpointPath: z.string().min(1).default('/var/lib/sawmill/agent/checkpoint.json').describe('The checkpoint file (written atomically)'),
     resetCorruptCheckpoint: z.boolean().default(false).describe('Set a corrupt checkpoint aside and start empty instead of refusing to start'),
-    maxLineBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024).describe('Longest line kept whole; longer lines are truncated and flagged, never dropped'),
+    maxLineBytes: z.number().int().min(256).max(4 * 1024 * 1024).default(64 * 1024).describe('Longest line kept whole; longer lines are truncated and flagged, never dropped. At most 4 MiB so an event stays under the 8 MiB max.message.bytes of logs.raw'),
     metricsPort: z.number().int().min(0).max(65_535).default(9405).describe('Port of /metrics, /healthz and /readyz'),
     metricsHost: z.string().default('127.0.0.1').describe('Address of /metrics, /healthz and /readyz'),
   })

@@ -35,7 +35,7 @@ export const multilineConfigSchema = z
     preset: z.enum(['java']).optional().describe('Built-in rule: `java` joins stack traces (at ..., Caused by:, ... N more) to the line before'),
     startPattern: z.string().min(1).max(1024).optional().describe('Regular expression: a line matching it starts a new event; other lines are appended'),
     maxLines: z.number().int().positive().max(100_000).default(DEFAULT_MULTILINE_MAX_LINES).describe('Most lines in one event; more start a new event'),
-    maxBytes: z.number().int().positive().max(64 * 1024 * 1024).default(DEFAULT_MULTILINE_MAX_BYTES).describe('Most characters in one event; more start a new event'),
+    maxBytes: z.number().int().positive().max(4 * 1024 * 1024).default(DEFAULT_MULTILINE_MAX_BYTES).describe('Most characters in one event; more start a new event. At most 4 Mi so an event stays under the 8 MiB max.message.bytes of logs.raw'),
     timeoutMs: z.number().int().positive().max(600_000).default(DEFAULT_MULTILINE_TIMEOUT_MS).describe('Flush a pending event after this long without a new line'),
   })
   .strict()

@@ -21,6 +21,7 @@ export interface TopicSpec {
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+const MIB = 1024 * 1024;
 
 /** Every Sawmill topic, in data-flow order. */
 export const SAWMILL_TOPICS = [
@@ -33,6 +34,9 @@ export const SAWMILL_TOPICS = [
       'cleanup.policy': 'delete',
       'retention.ms': String(7 * DAY_MS),
       'min.insync.replicas': '2',
+      // 8 MiB: an oversized line must reach validate (and from there the DLQ with its reason) instead of
+      // being refused at the agent's producer, where it could only be dropped. The agent's maxLineBytes stays below.
+      'max.message.bytes': String(8 * MIB),
     },
   },
   {
@@ -45,6 +49,8 @@ export const SAWMILL_TOPICS = [
       // Projections are rebuilt from here by `sawmill replay`, so it keeps as long as logs.raw.
       'retention.ms': String(7 * DAY_MS),
       'min.insync.replicas': '2',
+      // validate caps line + fields + labels at 1 MiB; enrich copies line, message and fields, so under ~3 MiB.
+      'max.message.bytes': String(4 * MIB),
     },
   },
   {
@@ -57,6 +63,9 @@ export const SAWMILL_TOPICS = [
       // Longer than logs.raw: someone has to look at bad input before it disappears.
       'retention.ms': String(14 * DAY_MS),
       'min.insync.replicas': '2',
+      // Dead letters are kept whole: the largest logs.raw record plus the reason headers. Smaller, and a
+      // too-large dead letter would fail the stream's transaction and crash-loop it on that record.
+      'max.message.bytes': String(9 * MIB),
     },
   },
   {
