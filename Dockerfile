@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Sawmill: one image for every service. The command picks the part:
+# Sawmill: one image for every service. The entrypoint is `sawmill`; the command picks the part:
 #   docker run sawmill:0.1.0 registry | topics reconcile | demo | stream | sink opensearch |
 #                            sink postgres | notifier | api | agent
+# and `sawmill` is on PATH inside the container (kubectl exec ... -- sawmill agent status).
 # Configuration comes from SAWMILL_<COMPONENT>__<KEY>__<SUBKEY> environment variables
 # (docker-compose.yml shows a complete deployment).
 #
@@ -13,7 +14,11 @@
 # The default is 8080. A one-shot command (`topics reconcile`) has no HTTP port: run it with
 # --no-healthcheck (compose: `healthcheck: { disable: true }`).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The base image, pinned to an exact release (the Node.js the project is tested with). For
+# byte-for-byte reproducible builds add its digest, e.g. node:20.20.2-bookworm-slim@sha256:<digest>
+# (`docker buildx imagetools inspect node:20.20.2-bookworm-slim` prints it).
+# infra/deploy/dockerfile.test.ts refuses a floating tag.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # ---- build: compile the TypeScript sources to dist/ -------------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -43,11 +48,13 @@ COPY --from=build /app/dist ./dist
 # the stream's state stores, the demo's log files. Created here so that a fresh named volume
 # takes this ownership and the non-root user can write to it.
 RUN mkdir -p /var/lib/sawmill/agent /var/lib/sawmill/stream /var/lib/sawmill/demo-logs \
- && chown -R node:node /var/lib/sawmill
+ && chown -R node:node /var/lib/sawmill \
+ && chmod 0755 dist/bin/sawmill.js \
+ && ln -s /app/dist/bin/sawmill.js /usr/local/bin/sawmill
 # The node user (uid 1000) ships with the base image.
 USER node
 EXPOSE 8080 8081 9401 9402 9403 9404 9405 9406
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "dist/infra/docker/healthcheck.js"]
-ENTRYPOINT ["node", "dist/bin/sawmill.js"]
+ENTRYPOINT ["sawmill"]
 CMD ["--help"]

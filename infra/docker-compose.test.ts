@@ -11,10 +11,16 @@ import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { agentConfigSchema } from '../agent/config.js';
+import { apiConfigSchema } from '../api/config.js';
 import { demoSourceConfigSchema } from '../bench/generator/config.js';
 import { topicsConfigSchema } from '../bin/commands/topics.js';
-import { describeConfig } from '../lib/config.js';
+import { describeConfig, loadConfig } from '../lib/config.js';
+import { notifierConfigSchema } from '../notifier/config.js';
+import { streamConfigSchema } from '../processors/pipeline-config.js';
 import { registryConfigSchema } from '../schemas/registry/config.js';
+import { sinkCommandConfigSchema } from '../sinks/runner/sink-catalog.js';
+import { SAWMILL_SERVICES as SHARED_PORTS } from './deploy/sawmill-services.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
@@ -54,7 +60,55 @@ const CONFIG_OF_SERVICE: Readonly<Record<string, { prefix: string; schema: z.Zod
   registry: { prefix: 'registry', schema: registryConfigSchema },
   topics: { prefix: 'topics', schema: topicsConfigSchema },
   demo: { prefix: 'demo', schema: demoSourceConfigSchema },
+  agent: { prefix: 'agent', schema: agentConfigSchema },
+  stream: { prefix: 'stream', schema: streamConfigSchema },
+  'sink-opensearch': { prefix: 'sink_opensearch', schema: sinkCommandConfigSchema('opensearch') },
+  'sink-postgres': { prefix: 'sink_postgres', schema: sinkCommandConfigSchema('postgres') },
+  notifier: { prefix: 'notifier', schema: notifierConfigSchema },
+  api: { prefix: 'api', schema: apiConfigSchema },
 };
+
+/** Every service a Docker host deployment runs: Sawmill's and the third-party ones. */
+const REQUIRED_SERVICES = [
+  'stream', 'sink-opensearch', 'sink-postgres', 'notifier', 'api', 'agent', 'demo', 'registry', 'topics',
+  'kafka', 'opensearch', 'postgres', 'redis', 'maildev', 'prometheus', 'alertmanager', 'grafana',
+];
+
+/** Services that keep state, and where: each must mount a named volume there. */
+const STATE_MOUNTS: Readonly<Record<string, string>> = {
+  kafka: '/var/lib/kafka/data',
+  opensearch: '/usr/share/opensearch/data',
+  postgres: '/var/lib/postgresql/data',
+  prometheus: '/prometheus',
+  alertmanager: '/alertmanager',
+  grafana: '/var/lib/grafana',
+  agent: '/var/lib/sawmill/agent',
+  demo: '/var/lib/sawmill/demo-logs',
+};
+
+/**
+ * Problems with the shared names (infra/deploy/sawmill-services.ts): each Sawmill service runs its
+ * `sawmill` command and serves health and metrics on its fixed port.
+ */
+function sharedNameProblems(services: Record<string, Service>): string[] {
+  const problems: string[] = [];
+  for (const [name, shared] of Object.entries(SHARED_PORTS)) {
+    const service = services[name];
+    if (service === undefined) {
+      problems.push(`${name}: missing`);
+      continue;
+    }
+    const command = Array.isArray(service.command) ? service.command : [];
+    if (shared.command.some((part, i) => command[i] !== part)) problems.push(`${name}: command ${JSON.stringify(command)} is not \`sawmill ${shared.command.join(' ')}\``);
+    const env = (service.environment ?? {}) as Record<string, unknown>;
+    if (String(env.SAWMILL_HEALTHCHECK_PORT) !== String(shared.port)) problems.push(`${name}: SAWMILL_HEALTHCHECK_PORT ${String(env.SAWMILL_HEALTHCHECK_PORT)}, expected ${shared.port}`);
+    const prefix = `SAWMILL_${name.toUpperCase().replace(/-/g, '_')}__`;
+    for (const key of ['METRICS_PORT', 'HEALTH__PORT', 'PORT', 'SERVER__PORT'].map((k) => prefix + k)) {
+      if (key in env && String(env[key]) !== String(shared.port)) problems.push(`${name}: ${key} ${String(env[key])}, expected ${shared.port}`);
+    }
+  }
+  return problems;
+}
 
 interface Healthcheck {
   test?: string | string[];
@@ -288,6 +342,53 @@ describe('docker-compose.yml', () => {
           expect(declared, `${name} mounts ${source}`).to.include(source);
         }
       }
+    });
+  });
+
+  describe('every service of the deployment', () => {
+    it('has each Sawmill and third-party service', () => {
+      expect(Object.keys(services)).to.include.members(REQUIRED_SERVICES);
+    });
+
+    it('runs each Sawmill service as `sawmill <command>` on its shared port', () => {
+      expect(sharedNameProblems(services)).to.deep.equal([]);
+    });
+
+    it('catches a service on the wrong port or command (broken copy)', () => {
+      const broken = parseCompose(text);
+      ((broken.services.stream as Service).environment as Record<string, unknown>).SAWMILL_STREAM__METRICS_PORT = 9501;
+      (broken.services.notifier as Service).command = ['notify'];
+      expect(sharedNameProblems(broken.services)).to.deep.equal([
+        'stream: SAWMILL_STREAM__METRICS_PORT 9501, expected 9401',
+        'notifier: command ["notify"] is not `sawmill notifier`',
+      ]);
+    });
+
+    it('gives every long-running service a healthcheck', () => {
+      const without = Object.entries(services).filter(([name, service]) => name !== 'topics' && !hasHealthcheck(service)).map(([name]) => name);
+      expect(without).to.deep.equal([]);
+    });
+
+    it('keeps every stateful service on a named volume', () => {
+      for (const [name, path] of Object.entries(STATE_MOUNTS)) {
+        const mounts = ((services[name] as { volumes?: string[] } | undefined)?.volumes ?? []).map((m) => withDefaults(m).split(':'));
+        const mount = mounts.find((m) => m[1] === path);
+        expect(mount, `${name} mounts a volume at ${path}`).to.not.equal(undefined);
+        expect(compose.volumes, `${name}: ${String(mount?.[0])} is a declared named volume`).to.have.property(String(mount?.[0]));
+      }
+    });
+
+    it("loads the agent's config file with the agent's schema and the service's environment", () => {
+      const agent = services.agent as Service & { volumes: string[] };
+      expect(agent.command).to.deep.equal(['agent', '--config', '/etc/sawmill/agent.yaml']);
+      const mount = agent.volumes.map((m) => m.split(':')).find((m) => m[1] === '/etc/sawmill/agent.yaml');
+      expect(mount?.[0]).to.equal('./infra/deploy/compose/agent.yaml');
+      const env = Object.fromEntries(Object.entries(agent.environment as Record<string, unknown>).map(([k, v]) => [k, withDefaults(String(v))]));
+      const config = loadConfig(agentConfigSchema, { file: join(REPO_ROOT, String(mount?.[0])), envPrefix: 'agent', env });
+      expect(config.sources.map((source) => source.id)).to.deep.equal(['demo', 'host']);
+      expect(config.kafka.brokers).to.deep.equal(['kafka:9092']);
+      expect(config.agentId).to.equal('compose-agent');
+      expect(config.metricsHost).to.equal('0.0.0.0');
     });
   });
 
