@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.js';
 import { demoSourceConfigSchema } from '../../bench/generator/config.js';
 import { describeConfig, formatConfigDescription } from '../../lib/config.js';
+import { notifierConfigSchema } from '../../notifier/config.js';
 import { registryConfigSchema } from '../../schemas/registry/config.js';
+import { streamConfigSchema } from '../../processors/pipeline-config.js';
+import { schemasConfigSchema } from './schemas.js';
 import { topicsConfigSchema } from './topics.js';
 
 /** Each command's config schema, by the component name that also prefixes its environment variables. */
@@ -11,6 +14,9 @@ const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   topics: topicsConfigSchema,
   demo: demoSourceConfigSchema,
   agent: agentConfigSchema,
+  schemas: schemasConfigSchema,
+  stream: streamConfigSchema,
+  notifier: notifierConfigSchema,
 };
 
 /** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */

@@ -30,6 +30,14 @@ describe('sawmill topology describe', function () {
     expect(result.stdout).to.include('(topic: fixture.counts)');
   });
 
+  it('describes the log pipeline when no module is given', async () => {
+    const result = await sawmill('topology', 'describe');
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/^Topologies:\n {3}Sub-topology: 0\n {4}Source: logs-raw-source \(topics: \[logs\.raw\]\)/);
+    for (const sink of ['(topic: logs.dlq)', '(topic: logs.enriched)', '(topic: stats.windowed)', '(topic: alerts)']) expect(result.stdout).to.include(sink);
+    expect(result.stdout).to.include('Source: logs-enriched-source (topics: [logs.enriched])');
+  });
+
   it('prints a Mermaid flowchart with --mermaid', async () => {
     const result = await sawmill('topology', 'describe', '--module', 'test/fixtures/describe-topology.ts', '--mermaid');
     expect(result.code, result.stderr).to.equal(0);

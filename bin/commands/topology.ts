@@ -4,8 +4,8 @@ import type { Topology } from '../../topology/index.js';
 
 /** Options of `sawmill topology describe`. */
 export interface TopologyDescribeOptions {
-  /** Module that builds the topology (a path to a .js file, or .ts under tsx). */
-  module: string;
+  /** Module that builds the topology (a path to a .js file, or .ts under tsx); default the log pipeline, processors/pipeline.ts. */
+  module?: string;
   /** Name of the export: a Topology, or a function without arguments returning one. Default `buildTopology`. */
   export?: string;
   /** Print a Mermaid flowchart instead of the Kafka Streams-style text. */
@@ -13,16 +13,18 @@ export interface TopologyDescribeOptions {
 }
 
 /**
- * `sawmill topology describe --module <file>`: loads a module that declares a topology and prints
+ * `sawmill topology describe [--module <file>]`: loads a module that declares a topology and prints
  * its description (sub-topologies, sources, processors, stores, sinks) or its Mermaid rendering.
  * Exits 2 with a message when the module or the export is missing or is not a topology.
  */
 export async function topologyDescribeCommand(options: TopologyDescribeOptions): Promise<void> {
   const exportName = options.export ?? 'buildTopology';
-  const path = isAbsolute(options.module) ? options.module : resolve(process.cwd(), options.module);
+  const module = options.module;
+  // The pipeline is imported by a static specifier, so it resolves beside this file both from dist/ and under tsx.
+  const path = module === undefined ? 'processors/pipeline' : isAbsolute(module) ? module : resolve(process.cwd(), module);
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    loaded = (module === undefined ? await import('../../processors/pipeline.js') : await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     return fail(`cannot load ${path}: ${(error as Error).message}`);
   }
