@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.js';
+import { apiConfigSchema } from '../../api/config.js';
 import { demoSourceConfigSchema } from '../../bench/generator/config.js';
 import { describeConfig, formatConfigDescription } from '../../lib/config.js';
 import { notifierConfigSchema } from '../../notifier/config.js';
@@ -17,6 +18,7 @@ const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   schemas: schemasConfigSchema,
   stream: streamConfigSchema,
   notifier: notifierConfigSchema,
+  api: apiConfigSchema,
 };
 
 /** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */
