@@ -4,8 +4,9 @@ module.exports = {
   'node-option': ['import=tsx'],
   extension: ['ts'],
   spec: [
-    '{bin,lib,topology,processors,schemas,sinks,notifier,api,agent,bench,infra}/**/*.test.ts',
+    '{bin,lib,topology,processors,schemas,sinks,notifier,api,agent,bench,infra,dashboard}/**/*.test.ts',
     'test/integration/**/*.test.ts',
+    'test/browser/**/*.test.ts',
   ],
   ignore: ['node_modules/**', 'dist/**', '.local/**'],
   timeout: 30000,

@@ -22,6 +22,7 @@ import { registerSchemaRoutes } from './routes/schema-routes.js';
 import { registerDeliveryRoutes } from './routes/delivery-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes.js';
+import { serveDashboard } from '../dashboard/serve-dashboard.js';
 
 /** Options of createApiApp: the route dependencies plus what the operational endpoints need. */
 export interface ApiAppOptions extends RouteDeps {
@@ -106,6 +107,8 @@ export function createApiApp(options: ApiAppOptions): ApiApp {
   // Last: the document lists every route registered before it.
   registerDocsRoutes(routes, options);
   app.use(router);
+  // The dashboard's static files at / (index.html, hashed assets); everything else falls through to the JSON 404.
+  app.use(serveDashboard());
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
