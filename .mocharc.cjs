@@ -4,7 +4,7 @@ module.exports = {
   'node-option': ['import=tsx'],
   extension: ['ts'],
   spec: [
-    '{bin,lib,topology,processors,schemas,sinks,notifier,api,agent,bench,infra,dashboard}/**/*.test.ts',
+    '{bin,lib,topology,processors,schemas,sinks,notifier,api,agent,bench,infra,dashboard,canary}/**/*.test.ts',
     'test/integration/**/*.test.ts',
     'test/browser/**/*.test.ts',
   ],

@@ -21,6 +21,7 @@ import { streamConfigSchema } from '../processors/pipeline-config.js';
 import { registryConfigSchema } from '../schemas/registry/config.js';
 import { sinkCommandConfigSchema } from '../sinks/runner/sink-catalog.js';
 import { SAWMILL_SERVICES as SHARED_PORTS } from './deploy/sawmill-services.js';
+import { canaryConfigSchema } from '../canary/config.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
@@ -47,10 +48,11 @@ const COMPOSE_SERVICE_OF_COMPONENT: Readonly<Record<string, string>> = {
   'sink-postgres': 'sink-postgres',
   notifier: 'notifier',
   api: 'api',
+  canary: 'canary',
 };
 
 /** The services built from the repository's Dockerfile. */
-const SAWMILL_SERVICES = ['registry', 'topics', 'demo', 'agent', 'stream', 'sink-opensearch', 'sink-postgres', 'notifier', 'api'];
+const SAWMILL_SERVICES = ['registry', 'topics', 'demo', 'agent', 'stream', 'sink-opensearch', 'sink-postgres', 'notifier', 'api', 'canary'];
 
 /**
  * Compose service -> its command's config schema and env prefix, for the commands written so far.
@@ -66,6 +68,7 @@ const CONFIG_OF_SERVICE: Readonly<Record<string, { prefix: string; schema: z.Zod
   'sink-postgres': { prefix: 'sink_postgres', schema: sinkCommandConfigSchema('postgres') },
   notifier: { prefix: 'notifier', schema: notifierConfigSchema },
   api: { prefix: 'api', schema: apiConfigSchema },
+  canary: { prefix: 'canary', schema: canaryConfigSchema },
 };
 
 /** Every service a Docker host deployment runs: Sawmill's and the third-party ones. */
@@ -84,6 +87,7 @@ const STATE_MOUNTS: Readonly<Record<string, string>> = {
   grafana: '/var/lib/grafana',
   agent: '/var/lib/sawmill/agent',
   demo: '/var/lib/sawmill/demo-logs',
+  canary: '/var/lib/sawmill/canary',
 };
 
 /**
@@ -385,7 +389,7 @@ describe('docker-compose.yml', () => {
       expect(mount?.[0]).to.equal('./infra/deploy/compose/agent.yaml');
       const env = Object.fromEntries(Object.entries(agent.environment as Record<string, unknown>).map(([k, v]) => [k, withDefaults(String(v))]));
       const config = loadConfig(agentConfigSchema, { file: join(REPO_ROOT, String(mount?.[0])), envPrefix: 'agent', env });
-      expect(config.sources.map((source) => source.id)).to.deep.equal(['demo', 'host']);
+      expect(config.sources.map((source) => source.id)).to.deep.equal(['demo', 'sawmill-canary', 'host']);
       expect(config.kafka.brokers).to.deep.equal(['kafka:9092']);
       expect(config.agentId).to.equal('compose-agent');
       expect(config.metricsHost).to.equal('0.0.0.0');

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.js';
+import { canaryConfigSchema } from '../../canary/config.js';
 import { apiConfigSchema } from '../../api/config.js';
 import { demoSourceConfigSchema } from '../../bench/generator/config.js';
 import { describeConfig, formatConfigDescription } from '../../lib/config.js';
@@ -19,6 +20,7 @@ const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   stream: streamConfigSchema,
   notifier: notifierConfigSchema,
   api: apiConfigSchema,
+  canary: canaryConfigSchema,
 };
 
 /** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */

@@ -19,6 +19,7 @@ const EXPECTED_PORTS: Readonly<Record<string, number>> = {
   'sawmill-notifier': 9404,
   'sawmill-agent': 9405,
   'sawmill-demo': 9406,
+  'sawmill-canary': 9407,
   'sawmill-api': 8080,
 };
 

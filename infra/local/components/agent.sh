@@ -34,6 +34,11 @@ write_config() {
       echo "    include: ['$DEMO_DIR/$service/*.log', '$DEMO_DIR/$service/*.log.1']"
       echo "    labels: { service: $service, env: demo }"
     done
+    # The canary's lines (components/canary.sh): searched for in OpenSearch to time ingest-to-searchable.
+    echo "  - type: file"
+    echo "    id: sawmill-canary"
+    echo "    include: ['$DATA_DIR/canary/*.log', '$DATA_DIR/canary/*.log.1']"
+    echo "    labels: { service: sawmill-canary }"
   } >"$CONFIG"
 }
 
