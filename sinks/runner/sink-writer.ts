@@ -3,6 +3,8 @@
  * sinks/postgres/). The runner owns the consumer group, batching, pausing, retries, offset
  * commits, the DLQ and metrics; a writer only turns a batch of decoded records into one durable
  * write and says, per record, how it went. A writer never commits offsets and never retries.
+ * The runner may call `write` for up to `maxInFlightBatches` batches at once (default 1); a
+ * writer whose outcome depends on the order of writes across batches must be run with 1.
  */
 
 /** One decoded Kafka record handed to a writer. */
