@@ -14,6 +14,7 @@ export interface AgentMetrics {
   dropped: Counter<'source'>;
   truncated: Counter<'source'>;
   spoolBytes: Gauge;
+  spoolMaxBytes: Gauge;
   spoolRecords: Gauge;
   spoolCorrupt: Counter;
   diskFull: Gauge;
@@ -23,8 +24,11 @@ export interface AgentMetrics {
   sendFailures: Counter<'kind'>;
 }
 
-/** Creates the agent's registry and metrics; every source gets its series at 0 from the start. */
-export function createAgentMetrics(sourceIds: readonly string[], options: { defaultMetrics?: boolean } = {}): AgentMetrics {
+/**
+ * Creates the agent's registry and metrics; every source gets its series at 0 from the start,
+ * and `sawmill_agent_spool_max_bytes` holds `spoolMaxBytes` (the spool cap) when given.
+ */
+export function createAgentMetrics(sourceIds: readonly string[], options: { defaultMetrics?: boolean; spoolMaxBytes?: number } = {}): AgentMetrics {
   const registry = createMetrics({ component: 'agent', defaultMetrics: options.defaultMetrics ?? true });
   const name = (thing: string): string => metricName('agent', thing);
   const perSource = (thing: string, help: string): Counter<'source'> => new Counter({ name: name(thing), help, labelNames: ['source'], registers: [registry] });
@@ -36,6 +40,8 @@ export function createAgentMetrics(sourceIds: readonly string[], options: { defa
     dropped: perSource('lines_dropped_total', 'Physical lines dropped; the agent never drops a line, so this stays 0'),
     truncated: perSource('lines_truncated_total', 'Lines longer than maxLineBytes, shipped truncated with a flag'),
     spoolBytes: new Gauge({ name: name('spool_bytes'), help: 'Bytes in the spool segment files', registers: [registry] }),
+    // The cap as a series of its own, so an alert can divide spool_bytes by it without knowing the config.
+    spoolMaxBytes: new Gauge({ name: name('spool_max_bytes'), help: 'Configured spool cap (spool.maxBytes); spool_bytes / spool_max_bytes is the fill ratio', registers: [registry] }),
     spoolRecords: new Gauge({ name: name('spool_records'), help: 'Shipments waiting in the spool', registers: [registry] }),
     spoolCorrupt: new Counter({ name: name('spool_corrupt_records_total'), help: 'Spool records or tails skipped because their checksum or framing failed', registers: [registry] }),
     diskFull: new Gauge({ name: name('disk_full'), help: '1 while the spool cannot be written because the disk is full (reading is paused)', registers: [registry] }),
@@ -49,6 +55,7 @@ export function createAgentMetrics(sourceIds: readonly string[], options: { defa
   }
   metrics.kafkaUp.set(1);
   metrics.diskFull.set(0);
+  if (options.spoolMaxBytes !== undefined) metrics.spoolMaxBytes.set(options.spoolMaxBytes);
   return metrics;
 }
 

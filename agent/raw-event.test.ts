@@ -44,4 +44,13 @@ describe('raw event', () => {
     expect(`${raw.namespace}.${raw.name}`).to.equal('io.sawmill.logs.RawLogEvent');
     for (const field of raw.fields) expect(field.doc, field.name).to.be.a('string').and.not.equal('');
   });
+
+  it('keeps a parsed `__proto__` field in parsedFields, and the Avro record carries it', () => {
+    const text = '{"msg":"m","__proto__":"kept"}';
+    const event = buildRawEvent({ ...input, text }, createParser({ format: 'json' }).parse(text));
+    expect(Object.getOwnPropertyDescriptor(event.parsedFields, '__proto__')?.value).to.equal('kept');
+    expect(Object.getPrototypeOf(event.parsedFields)).to.equal(Object.prototype);
+    expect(schema.isValid(event)).to.equal(true);
+    expect(schema.toBuffer(event).includes(Buffer.from('__proto__'))).to.equal(true);
+  });
 });

@@ -4,7 +4,7 @@
  * so that a file line, a stdin line and an HTTP-pushed line look the same downstream.
  */
 import { readFileSync } from 'node:fs';
-import type { ParsedLine } from './parsers/index.js';
+import { setField, type ParsedLine } from './parsers/index.js';
 
 /** Kind of input an event came from (the Avro enum `RawLogSourceKind`). */
 export type RawSourceKind = 'file' | 'stdin' | 'http';
@@ -64,7 +64,7 @@ export function rawLogEventSchemaText(): string {
 /** Builds the raw event for one read line or multiline event and its parse. */
 export function buildRawEvent(input: RawEventInput, parsed: ParsedLine): RawLogEvent {
   const parsedFields: Record<string, string> = { format: parsed.format, message: parsed.message };
-  for (const [key, value] of Object.entries(parsed.fields)) parsedFields[key] = String(value);
+  for (const [key, value] of Object.entries(parsed.fields)) setField(parsedFields, key, String(value));
   if (parsed.timestampText !== undefined) parsedFields['timestampText'] = parsed.timestampText;
   if (parsed.levelText !== undefined) parsedFields['levelText'] = parsed.levelText;
   if (parsed.traceId !== undefined) parsedFields['traceId'] = parsed.traceId;

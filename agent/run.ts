@@ -48,7 +48,7 @@ export interface RunningAgent {
 /** Starts the agent described by `config`; resolves once it runs (schema registered, sources started). */
 export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> {
   const { config, logger } = options;
-  const metrics = createAgentMetrics(config.sources.map((s) => s.id), { defaultMetrics: options.defaultMetrics });
+  const metrics = createAgentMetrics(config.sources.map((s) => s.id), { defaultMetrics: options.defaultMetrics, spoolMaxBytes: config.spool.maxBytes });
   const shipper = new KafkaShipper({
     brokers: config.kafka.brokers,
     topic: config.kafka.topic,

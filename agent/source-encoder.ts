@@ -1,14 +1,15 @@
 /**
- * Turns the lines of one source into shipments: joins multiline events per stream, parses each
- * event, builds the raw event, encodes it, and hands the shipment to the delivery queue. Every
- * line read ends up in exactly one shipment's acknowledgement ranges, so every line is
- * acknowledged once Kafka has it.
+ * Turns the lines of one source into shipments: joins CRI partial lines (formats `cri` and
+ * `auto`) and then multiline events per stream, parses each event, builds the raw event,
+ * encodes it, and hands the shipment to the delivery queue. Every line read ends up in exactly
+ * one shipment's acknowledgement ranges, so every line is acknowledged once Kafka has it.
  *
  * Calls are served one at a time, in order (the multiline timeout flush included), so the
  * events of a stream reach the queue in file order.
  */
-import { MultilineAssembler } from './parsers/index.js';
+import { CriPartialAssembler, MultilineAssembler, type CriJoinedLine } from './parsers/index.js';
 import { createParser, type LineParser } from './parsers/index.js';
+import { DEFAULT_MULTILINE_MAX_BYTES, DEFAULT_MULTILINE_MAX_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from './parsers/multiline.js';
 import { buildRawEvent, type RawSourceKind } from './raw-event.js';
 import type { AckRange, Shipment } from './shipper/shipment.js';
 import type { EncodedRecord } from './shipper/kafka-shipper.js';
@@ -42,9 +43,21 @@ export interface SourceEncoderOptions {
 }
 
 interface StreamState {
-  assembler: MultilineAssembler<InputLine>;
+  /** CRI partial joining, for the formats that read CRI lines. */
+  cri: CriPartialAssembler<InputLine> | undefined;
+  /** Multiline joining, when the source configures it. */
+  assembler: MultilineAssembler<InputLine> | undefined;
   lastPushMs: number;
   truncatedOffsets: number[];
+}
+
+/** An event ready to parse, with the physical lines it holds. */
+interface ReadyEvent {
+  first: InputLine;
+  last: InputLine;
+  text: string;
+  lines: number;
+  truncated: boolean;
 }
 
 /** The per-source encoder; see the file comment. */
@@ -54,9 +67,11 @@ export class SourceEncoder {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly labels: Record<string, string>;
+  private readonly joinsCri: boolean;
 
   constructor(private readonly options: SourceEncoderOptions) {
     this.parser = createParser(options.source.parser, `source ${options.source.id}`);
+    this.joinsCri = this.parser.format === 'cri' || this.parser.format === 'auto';
     this.now = options.now ?? Date.now;
     this.labels = { ...options.source.labels };
   }
@@ -68,44 +83,71 @@ export class SourceEncoder {
    */
   submit(lines: readonly InputLine[], settle?: () => void, complete = false): Promise<void> {
     return this.serialized(async () => {
-      const events: Array<{ first: InputLine; last: InputLine; text: string; lines: number; truncated: boolean }> = [];
-      if (this.options.source.multiline === undefined) {
+      const events: ReadyEvent[] = [];
+      if (!this.joinsCri && this.options.source.multiline === undefined) {
         for (const line of lines) events.push({ first: line, last: line, text: line.text, lines: 1, truncated: line.truncated });
       } else {
         for (const line of lines) {
           const state = this.stream(line.streamId);
           state.lastPushMs = this.now();
-          if (line.truncated) state.truncatedOffsets.push(line.offset);
-          for (const event of state.assembler.push(line.text, line)) events.push(this.fromMultiline(state, event));
+          if (state.cri === undefined) this.assemble(state, line, 1, events);
+          else for (const joined of state.cri.push(line.text, line)) this.assembleCri(state, joined, events);
         }
-        if (complete) {
-          for (const streamId of new Set(lines.map((l) => l.streamId))) {
-            const state = this.stream(streamId);
-            const event = state.assembler.flush();
-            if (event) events.push(this.fromMultiline(state, event));
-            this.streams.delete(streamId);
-          }
+        for (const streamId of new Set(lines.map((l) => l.streamId))) {
+          const state = this.stream(streamId);
+          if (complete) this.drain(state, events);
+          // A stream that holds nothing is forgotten, so rotated files leave no state behind.
+          if (complete || (state.cri?.pending !== true && state.assembler === undefined)) this.streams.delete(streamId);
         }
       }
       await this.ship(events, settle);
     });
   }
 
-  /** Hands on multiline events that waited longer than their timeout (or all of them with `all`). */
+  /** Hands on CRI and multiline events that waited longer than their timeout (or all of them with `all`). */
   flushPending(all = false): Promise<void> {
     return this.serialized(async () => {
-      const timeoutMs = this.options.source.multiline?.timeoutMs ?? 1000;
-      const events = [];
+      const timeoutMs = this.options.source.multiline?.timeoutMs ?? DEFAULT_MULTILINE_TIMEOUT_MS;
+      const events: ReadyEvent[] = [];
       for (const state of this.streams.values()) {
-        if (!state.assembler.pending || (!all && this.now() - state.lastPushMs < timeoutMs)) continue;
-        const event = state.assembler.flush();
-        if (event) events.push(this.fromMultiline(state, event));
+        const pending = state.cri?.pending === true || state.assembler?.pending === true;
+        if (!pending || (!all && this.now() - state.lastPushMs < timeoutMs)) continue;
+        this.drain(state, events);
       }
       await this.ship(events);
     });
   }
 
-  private fromMultiline(state: StreamState, event: { text: string; lines: number; firstMeta: InputLine; lastMeta: InputLine }): { first: InputLine; last: InputLine; text: string; lines: number; truncated: boolean } {
+  /** Ends everything a stream holds: CRI lines first, then the multiline event they complete. */
+  private drain(state: StreamState, events: ReadyEvent[]): void {
+    for (const joined of state.cri?.flush() ?? []) this.assembleCri(state, joined, events);
+    const event = state.assembler?.flush();
+    if (event) events.push(this.fromMultiline(state, event));
+  }
+
+  /** Passes a joined CRI line on as one line covering its acknowledgement range. */
+  private assembleCri(state: StreamState, joined: CriJoinedLine<InputLine>, events: ReadyEvent[]): void {
+    const first = joined.metas[0];
+    if (first === undefined) return;
+    if (joined.metas.length === 1 && joined.ackOffset === first.offset && joined.ackNextOffset === first.nextOffset) {
+      this.assemble(state, first, 1, events);
+      return;
+    }
+    const line: InputLine = { ...first, offset: joined.ackOffset, nextOffset: joined.ackNextOffset, text: joined.text, truncated: joined.metas.some((m) => m.truncated) };
+    this.assemble(state, line, joined.metas.length, events);
+  }
+
+  /** Turns one (possibly CRI-joined) line into events, through multiline joining when configured. */
+  private assemble(state: StreamState, line: InputLine, physicalLines: number, events: ReadyEvent[]): void {
+    if (state.assembler === undefined) {
+      events.push({ first: line, last: line, text: line.text, lines: physicalLines, truncated: line.truncated });
+      return;
+    }
+    if (line.truncated) state.truncatedOffsets.push(line.offset);
+    for (const event of state.assembler.push(line.text, line, physicalLines)) events.push(this.fromMultiline(state, event));
+  }
+
+  private fromMultiline(state: StreamState, event: { text: string; lines: number; firstMeta: InputLine; lastMeta: InputLine }): ReadyEvent {
     const { firstMeta: first, lastMeta: last } = event;
     const truncated = state.truncatedOffsets.some((o) => o >= first.offset && o <= last.offset);
     state.truncatedOffsets = state.truncatedOffsets.filter((o) => o > last.offset);
@@ -115,13 +157,19 @@ export class SourceEncoder {
   private stream(streamId: string): StreamState {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { assembler: new MultilineAssembler<InputLine>(this.options.source.multiline ?? { preset: 'java' }), lastPushMs: this.now(), truncatedOffsets: [] };
+      const multiline = this.options.source.multiline;
+      state = {
+        cri: this.joinsCri ? new CriPartialAssembler<InputLine>({ maxBytes: multiline?.maxBytes ?? DEFAULT_MULTILINE_MAX_BYTES, maxLines: multiline?.maxLines ?? DEFAULT_MULTILINE_MAX_LINES }) : undefined,
+        assembler: multiline === undefined ? undefined : new MultilineAssembler<InputLine>(multiline),
+        lastPushMs: this.now(),
+        truncatedOffsets: [],
+      };
       this.streams.set(streamId, state);
     }
     return state;
   }
 
-  private async ship(events: Array<{ first: InputLine; last: InputLine; text: string; lines: number; truncated: boolean }>, settle?: () => void): Promise<void> {
+  private async ship(events: ReadyEvent[], settle?: () => void): Promise<void> {
     if (events.length === 0) {
       settle?.();
       return;

@@ -29,4 +29,10 @@ describe('parseAccessLine', () => {
     expect(parseAccessLine('hello world', {}, 'x', 'auto')).to.equal(undefined);
     expect(parseAccessLine('a b c [01/Foo/2026:10:22:56 +0000] "GET / HTTP/1.1" 200 1', {}, 'x', 'auto')).to.equal(undefined);
   });
+
+  it('keeps extras named like Object members (`__proto__`, `constructor`) as fields', () => {
+    const p = parseAccessLine('10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl" __proto__=x constructor=y', {}, 'x', 'auto');
+    expect(Object.getOwnPropertyDescriptor(p?.fields, '__proto__')?.value).to.equal('x');
+    expect(Object.getOwnPropertyDescriptor(p?.fields, 'constructor')?.value).to.equal('y');
+  });
 });

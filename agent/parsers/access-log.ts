@@ -13,7 +13,7 @@
  */
 import { latencyFromFields } from './latency.js';
 import { levelFromHttpStatus } from './level.js';
-import type { FieldValue, ParseContext, ParsedLine } from './parsed-line.js';
+import { setField, type FieldValue, type ParseContext, type ParsedLine } from './parsed-line.js';
 import { fractionToMillis, monthFromAbbrev, parseOffset, wallTimeToUtc } from './timestamp.js';
 
 const LINE =
@@ -63,8 +63,8 @@ export function parseAccessLine(line: string, context: ParseContext, format: str
       if (e[1] !== undefined) {
         const raw = e[2] ?? '';
         const value = raw.startsWith('"') ? unescape(raw.slice(1, -1)) : raw;
-        if (e[1] in fields) continue;
-        fields[e[1]] = value !== '' && value !== '-' && /^\d+(?:\.\d+)?$/.test(value) && value.length < 16 ? Number(value) : value;
+        if (Object.hasOwn(fields, e[1])) continue;
+        setField(fields, e[1], value !== '' && value !== '-' && /^\d+(?:\.\d+)?$/.test(value) && value.length < 16 ? Number(value) : value);
       } else if (e[3] !== undefined) {
         if (trailing === 'seconds') fields.request_time = Number(e[3]);
         else if (trailing === 'microseconds') fields.duration_us = Number(e[3]);

@@ -6,6 +6,8 @@
  * - `{` → JSON;
  * - `<` → syslog RFC 5424 (`<PRI>1 `), then RFC 3164;
  * - `[` → Apache error log (`[Sun Dec 04 ...]`);
+ * - first of all, a CRI prefix (`<RFC 3339> stdout|stderr P|F `) → the container runtime
+ *   format, whose message is auto-detected again (by an inner detector without CRI);
  * - `dddd-dd-dd` → ZooKeeper, Hadoop, then RFC 3164 with an RFC 3339 time (rsyslog);
  *   `dddd/dd/dd` → nginx error log; `dd/dd/dd ` → Spark; `dddddd dddddd ` → HDFS;
  * - a month name then a space (`Dec  1 ...`) → RFC 3164 syslog (no PRI), which covers the
@@ -21,6 +23,7 @@
  */
 import { parseAccessLine } from './access-log.js';
 import { parseApacheError } from './apache-error.js';
+import { createCriParser, splitCriLine } from './cri.js';
 import { parseJson } from './json.js';
 import { parseLogfmtStrict } from './logfmt.js';
 import { parseHadoop } from './loghub/hadoop.js';
@@ -88,6 +91,8 @@ export interface AutoDetectorOptions {
   sticky?: boolean;
   /** Lines longer than this get the plain parse only (default DEFAULT_MAX_PARSE_LENGTH). */
   maxParseLength?: number;
+  /** Recognise container runtime (CRI) lines (default true; false for the detector of their messages). */
+  cri?: boolean;
 }
 
 /** A per-source auto-detector: `parse` always returns a result, `plain` when no format matched. */
@@ -99,28 +104,41 @@ export interface AutoDetector {
 }
 
 /** Creates an auto-detector; make one per source so that stickiness follows each file's format. */
-export function createAutoDetector({ sticky = true, maxParseLength = DEFAULT_MAX_PARSE_LENGTH }: AutoDetectorOptions = {}): AutoDetector {
+export function createAutoDetector({ sticky = true, maxParseLength = DEFAULT_MAX_PARSE_LENGTH, cri = true }: AutoDetectorOptions = {}): AutoDetector {
   let last: FormatParser | undefined;
   let lastFormat: string | undefined;
+  let parseCri: FormatParser | undefined;
+  if (cri) {
+    const inner = createAutoDetector({ sticky, maxParseLength, cri: false });
+    parseCri = createCriParser((message, context) => inner.parse(message, context));
+  }
+  const tryParser = (parser: FormatParser, line: string, context: ParseContext): ParsedLine | undefined => {
+    const hit = parser(line, context);
+    if (hit !== undefined) {
+      if (sticky) last = parser;
+      lastFormat = hit.format;
+    }
+    return hit;
+  };
   return {
     get lastFormat() {
       return lastFormat;
     },
     parse(rawLine: string, context: ParseContext = {}): ParsedLine {
       const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
+      // CRI before everything, the sticky parser and the length cap included: rsyslog's RFC 3164
+      // would take `stdout` for a host, and a joined CRI line is often longer than the cap (its
+      // message still meets the cap in the inner detector). The check fails at the 5th character.
+      if (parseCri !== undefined && splitCriLine(line) !== undefined) return tryParser(parseCri, line, context) ?? parsePlainLine(line, context);
       if (line.length > maxParseLength) return parsePlainLine(line, context);
-      if (last !== undefined) {
+      if (last !== undefined && last !== parseCri) {
         const hit = last(line, context);
         if (hit !== undefined) return hit;
       }
       for (const parser of candidatesFor(line)) {
         if (parser === last) continue;
-        const hit = parser(line, context);
-        if (hit !== undefined) {
-          if (sticky) last = parser;
-          lastFormat = hit.format;
-          return hit;
-        }
+        const hit = tryParser(parser, line, context);
+        if (hit !== undefined) return hit;
       }
       return parsePlainLine(line, context);
     },

@@ -9,6 +9,7 @@ import { ConfigError } from '../../lib/errors.js';
 import { parseApacheAccess } from './apache-access.js';
 import { parseApacheError } from './apache-error.js';
 import { createAutoDetector } from './auto-detect.js';
+import { createCriParser } from './cri.js';
 import { parseJson } from './json.js';
 import { latencyFromText } from './latency.js';
 import { parseLogfmt } from './logfmt.js';
@@ -28,16 +29,22 @@ import { parseSyslog5424 } from './syslog-5424.js';
 import { isValidTimeZone, TIMESTAMP_ASSUMPTIONS } from './timestamp.js';
 
 export type { FieldValue, FormatParser, NormalizedLevel, ParseContext, ParsedLine } from './parsed-line.js';
-export { NORMALIZED_LEVELS } from './parsed-line.js';
+export { NORMALIZED_LEVELS, setField } from './parsed-line.js';
 export { levelFromHttpStatus, levelFromNumber, levelFromSyslogSeverity, normalizeLevel } from './level.js';
 export { parseTimestamp, TIMESTAMP_ASSUMPTIONS } from './timestamp.js';
 export { latencyFromFields, latencyFromText, parseDuration } from './latency.js';
 export { createAutoDetector, type AutoDetector } from './auto-detect.js';
+export { createCriParser, splitCriLine, type CriLine } from './cri.js';
+export { CriPartialAssembler, type CriJoinedLine } from './cri-partial.js';
 export { MultilineAssembler, multilineConfigSchema, type MultilineConfigInput, type MultilineEvent } from './multiline.js';
 
-/** Every value `format` accepts. `syslog` tries RFC 5424 then RFC 3164; `apache` is the loghub Apache sample (an Apache error log). */
+/**
+ * Every value `format` accepts. `syslog` tries RFC 5424 then RFC 3164; `apache` is the loghub
+ * Apache sample (an Apache error log); `cri` is the Kubernetes container log format, its
+ * message auto-detected.
+ */
 export const PARSER_FORMATS = [
-  'auto', 'json', 'logfmt', 'regex', 'syslog', 'syslog-3164', 'syslog-5424', 'nginx-access', 'apache-access',
+  'auto', 'json', 'logfmt', 'regex', 'cri', 'syslog', 'syslog-3164', 'syslog-5424', 'nginx-access', 'apache-access',
   'nginx-error', 'apache-error', 'hdfs', 'hadoop', 'spark', 'zookeeper', 'openssh', 'linux', 'apache', 'plain',
 ] as const;
 
@@ -46,7 +53,7 @@ export type ParserFormat = (typeof PARSER_FORMATS)[number];
 
 const parseSyslogAny: FormatParser = (line, context) => parseSyslog5424(line, context) ?? parseSyslog3164(line, context);
 
-const FIXED: Readonly<Record<Exclude<ParserFormat, 'auto' | 'regex'>, FormatParser>> = {
+const FIXED: Readonly<Record<Exclude<ParserFormat, 'auto' | 'regex' | 'cri'>, FormatParser>> = {
   json: parseJson,
   logfmt: parseLogfmt,
   syslog: parseSyslogAny,
@@ -69,7 +76,7 @@ const FIXED: Readonly<Record<Exclude<ParserFormat, 'auto' | 'regex'>, FormatPars
 /** How a source's lines are parsed (strict: unknown keys are rejected). */
 export const parserConfigSchema = z
   .object({
-    format: z.enum(PARSER_FORMATS).default('auto').describe('Line format; `auto` recognises JSON, logfmt, syslog, access/error logs and the loghub formats per line'),
+    format: z.enum(PARSER_FORMATS).default('auto').describe('Line format; `auto` recognises JSON, logfmt, CRI (Kubernetes container logs), syslog, access/error logs and the loghub formats per line'),
     pattern: z.string().min(1).max(4096).optional().describe('For format `regex`: a regular expression with named groups (timestamp, level, message, host, service, trace_id, span_id; others become fields)'),
     timezone: z
       .string()
@@ -128,6 +135,10 @@ export function createParser(config: ParserConfigInput = {}, source = 'parser co
         if (error instanceof ConfigError) throw new ConfigError(error.message, source, 'pattern');
         throw error;
       }
+    } else if (format === 'cri') {
+      // Per source, so the inner detector's stickiness follows this source's containers.
+      const inner = createAutoDetector({ cri: false });
+      parser = createCriParser((message, context) => inner.parse(message, context));
     } else parser = FIXED[format];
     parseOne = (rawLine, context) => {
       const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;

@@ -47,4 +47,20 @@ describe('parseJson', () => {
     expect(Object.keys(p?.fields ?? {}).length).to.be.at.most(258);
     expect(p?.fields._truncated_fields).to.equal(true);
   });
+
+  it('keeps a `__proto__` key as plain data without touching any prototype', () => {
+    const p = parseJson('{"msg":"x","__proto__":{"polluted":"yes","n":1},"constructor":"c","a":{"__proto__":"inner"}}', ctx);
+    expect(Object.keys(p?.fields ?? {})).to.deep.equal(['__proto__.polluted', '__proto__.n', 'constructor', 'a.__proto__']);
+    expect(p?.fields['__proto__.polluted']).to.equal('yes');
+    expect(p?.fields['a.__proto__']).to.equal('inner');
+    expect(Object.getPrototypeOf(p?.fields)).to.equal(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+  });
+
+  it('keeps a flat `__proto__` field and does not promote inherited members', () => {
+    const p = parseJson('{"__proto__":"flat","toString":"t","msg":"m"}', ctx);
+    expect(Object.getOwnPropertyDescriptor(p?.fields, '__proto__')?.value).to.equal('flat');
+    expect(Object.getPrototypeOf(p?.fields)).to.equal(Object.prototype);
+    expect(p?.fields['toString']).to.equal('t');
+  });
 });

@@ -16,7 +16,7 @@
  */
 import { latencyFromFields } from './latency.js';
 import { normalizeLevel } from './level.js';
-import type { FieldValue, FormatParser, ParsedLine } from './parsed-line.js';
+import { setField, type FieldValue, type FormatParser, type ParsedLine } from './parsed-line.js';
 import { epochToMs, parseTimestamp } from './timestamp.js';
 
 const MAX_DEPTH = 8;
@@ -39,12 +39,12 @@ function flatten(value: Record<string, unknown>, prefix: string, depth: number, 
     const v = value[key];
     const name = prefix === '' ? key : `${prefix}.${key}`;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      out[name] = v;
+      setField(out, name, v);
       count.n++;
     } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) {
       flatten(v as Record<string, unknown>, name, depth + 1, out, count);
     } else {
-      out[name] = JSON.stringify(v);
+      setField(out, name, JSON.stringify(v));
       count.n++;
     }
   }
@@ -53,7 +53,8 @@ function flatten(value: Record<string, unknown>, prefix: string, depth: number, 
 /** Removes and returns the first present key among `keys` whose value is a scalar. */
 function take(fields: Record<string, FieldValue>, keys: readonly string[]): FieldValue | undefined {
   for (const key of keys) {
-    const v = fields[key];
+    // Own keys only: `constructor` or `__proto__` must not find the prototype's members.
+    const v = Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (v !== undefined) {
       delete fields[key];
       return v;

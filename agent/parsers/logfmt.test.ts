@@ -27,4 +27,12 @@ describe('logfmt', () => {
     expect(scanLogfmt('a=1 "x"', false)).to.equal(undefined);
     expect(scanLogfmt('a="x"y b=1', false)).to.equal(undefined);
   });
+
+  it('keeps a `__proto__` key as plain data without touching any prototype', () => {
+    const p = parseLogfmt('__proto__=x constructor=y msg=hi', { now: 0 });
+    expect(Object.getOwnPropertyDescriptor(p?.fields, '__proto__')?.value).to.equal('x');
+    expect(p?.fields['constructor']).to.equal('y');
+    expect(Object.keys(p?.fields ?? {})).to.deep.equal(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(p?.fields)).to.equal(Object.prototype);
+  });
 });

@@ -9,7 +9,7 @@
  */
 import { latencyFromFields } from './latency.js';
 import { normalizeLevel } from './level.js';
-import type { FieldValue, FormatParser, ParseContext, ParsedLine } from './parsed-line.js';
+import { setField, type FieldValue, type FormatParser, type ParseContext, type ParsedLine } from './parsed-line.js';
 import { epochToMs, parseTimestamp } from './timestamp.js';
 
 const MAX_FIELDS = 256;
@@ -120,7 +120,7 @@ function build(line: string, context: ParseContext, strict: boolean): ParsedLine
   if (host !== undefined) result.host = host;
   const service = pick(pairs, ['service', 'app']);
   if (service !== undefined) result.service = service;
-  for (const [key, value] of pairs) result.fields[key] = toFieldValue(value);
+  for (const [key, value] of pairs) setField(result.fields, key, toFieldValue(value));
   const latency = latencyFromFields(result.fields);
   if (latency !== undefined) result.latencyMs = latency;
   return result;

@@ -168,6 +168,8 @@ describe('loghub accuracy (auto-detect vs ground truth)', function () {
       ...figures.map((f) => `${f.system.padEnd(10)} ${String(f.lines).padStart(6)}  ${pct(f.level)}   ${pct(f.timestamp)}      ${f.formats}${f.asserted ? '' : '  (not asserted: no parser for this format)'}`),
     ].join('\n');
     console.log(`\n${table}\n`);
+    // The CRI check runs before every other parser, so it must never claim a line of another format.
+    for (const f of figures) expect(f.formats.split('+'), `${f.system} formats`).not.to.include('cri');
     for (const f of figures.filter((x) => x.asserted)) {
       if (f.level !== undefined) expect(f.level, `${f.system} level accuracy`).to.be.at.least(REQUIRED);
       expect(f.timestamp, `${f.system} timestamp accuracy`).to.be.at.least(REQUIRED);

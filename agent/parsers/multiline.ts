@@ -48,7 +48,7 @@ export type MultilineConfigInput = z.input<typeof multilineConfigSchema>;
 export interface MultilineEvent<M> {
   /** The joined lines, separated by `\n`. */
   text: string;
-  /** How many physical lines were joined. */
+  /** How many physical lines were joined (the sum of the counts given to `push`). */
   lines: number;
   /** True when a limit cut the event and the next event continues it. */
   split: boolean;
@@ -73,6 +73,7 @@ export class MultilineAssembler<M = undefined> {
   private readonly maxBytes: number;
   private parts: string[] = [];
   private bytes = 0;
+  private physicalLines = 0;
   private firstMeta: M | undefined;
   private lastMeta: M | undefined;
 
@@ -106,8 +107,12 @@ export class MultilineAssembler<M = undefined> {
     return this.parts.length > 0;
   }
 
-  /** Adds one line; returns the events it completed (zero, or one; rarely two when a limit splits). */
-  push(line: string, meta?: M): MultilineEvent<M>[] {
+  /**
+   * Adds one line; returns the events it completed (zero, or one; rarely two when a limit
+   * splits). `physicalLines` is how many lines of the input it stands for (more than one when
+   * an earlier stage, such as CRI partial joining, already joined some).
+   */
+  push(line: string, meta?: M, physicalLines = 1): MultilineEvent<M>[] {
     const out: MultilineEvent<M>[] = [];
     if (this.parts.length > 0) {
       if (this.isStart(line)) out.push(this.take(false));
@@ -115,6 +120,7 @@ export class MultilineAssembler<M = undefined> {
     }
     if (this.parts.length === 0) this.firstMeta = meta;
     this.parts.push(line);
+    this.physicalLines += physicalLines;
     this.bytes += line.length + (this.parts.length > 1 ? 1 : 0);
     this.lastMeta = meta;
     // A single line larger than maxBytes is still one event; the agent truncates it with a flag.
@@ -129,13 +135,14 @@ export class MultilineAssembler<M = undefined> {
   private take(split: boolean): MultilineEvent<M> {
     const event: MultilineEvent<M> = {
       text: this.parts.length === 1 ? (this.parts[0] ?? '') : this.parts.join('\n'),
-      lines: this.parts.length,
+      lines: this.physicalLines,
       split,
       firstMeta: this.firstMeta as M,
       lastMeta: this.lastMeta as M,
     };
     this.parts = [];
     this.bytes = 0;
+    this.physicalLines = 0;
     return event;
   }
 }

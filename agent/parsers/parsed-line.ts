@@ -69,3 +69,12 @@ export interface ParseContext {
  * this format. Parsers never throw on any input.
  */
 export type FormatParser = (line: string, context: ParseContext) => ParsedLine | undefined;
+
+/**
+ * Stores `value` under `key` as an own, enumerable data property, whatever the key: a plain
+ * assignment with a key read from the line (`__proto__`) would hit the prototype setter and
+ * lose the field, or with an object value pollute the prototype.
+ */
+export function setField<V>(target: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}

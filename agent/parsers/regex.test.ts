@@ -36,4 +36,10 @@ describe('regex parser', () => {
     expect(parse('x'.repeat(11), ctx)?.message).to.equal('x'.repeat(10));
     expect(parse('xxxxx yyyyyyyyyy', ctx)).to.equal(undefined);
   });
+
+  it('keeps a group named `__proto__` as a field', () => {
+    const p = createRegexParser({ pattern: '^(?<__proto__>\\w+) (?<message>.*)$' })('abc hello', ctx);
+    expect(Object.getOwnPropertyDescriptor(p?.fields, '__proto__')?.value).to.equal('abc');
+    expect(p?.message).to.equal('hello');
+  });
 });

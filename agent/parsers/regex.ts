@@ -16,7 +16,7 @@
 import { ConfigError } from '../../lib/errors.js';
 import { latencyFromFields } from './latency.js';
 import { normalizeLevel } from './level.js';
-import type { FieldValue, FormatParser, ParsedLine } from './parsed-line.js';
+import { setField, type FieldValue, type FormatParser, type ParsedLine } from './parsed-line.js';
 import { parseTimestamp } from './timestamp.js';
 
 /** Default cap on the characters of a line that a user regex is run against. */
@@ -113,7 +113,7 @@ export function createRegexParser({ pattern, maxLineLength = DEFAULT_REGEX_MAX_L
     const fields: Record<string, FieldValue> = {};
     for (const name in groups) {
       const v = groups[name];
-      if (v !== undefined && !PROMOTED.has(name)) fields[name] = v;
+      if (v !== undefined && !PROMOTED.has(name)) setField(fields, name, v);
     }
     const result: ParsedLine = { message: groups.message ?? line, fields, format: 'regex' };
     if (groups.timestamp !== undefined) {
