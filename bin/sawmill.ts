@@ -172,7 +172,7 @@ api
 program
   .command('config')
   .description('print every config key of a command with its type, default, environment variable and description')
-  .argument('<command>', 'registry | topics | demo | agent')
+  .argument('<command>', 'registry | topics | demo | agent | schemas | stream | sink-postgres | sink-opensearch | migrate | dlq | notifier | api | canary')
   .action(async (name: string) => (await import('./commands/config.js')).configDescribeCommand(name));
 
 await program.parseAsync(process.argv);

@@ -7,6 +7,9 @@ import { describeConfig, formatConfigDescription } from '../../lib/config.js';
 import { notifierConfigSchema } from '../../notifier/config.js';
 import { registryConfigSchema } from '../../schemas/registry/config.js';
 import { streamConfigSchema } from '../../processors/pipeline-config.js';
+import { openSearchSinkCommandConfigSchema, postgresSinkCommandConfigSchema } from '../../sinks/runner/sink-catalog.js';
+import { dlqConfigSchema } from './dlq.js';
+import { migrateConfigSchema } from './migrate.js';
 import { schemasConfigSchema } from './schemas.js';
 import { topicsConfigSchema } from './topics.js';
 
@@ -21,6 +24,10 @@ const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   notifier: notifierConfigSchema,
   api: apiConfigSchema,
   canary: canaryConfigSchema,
+  'sink-postgres': postgresSinkCommandConfigSchema,
+  'sink-opensearch': openSearchSinkCommandConfigSchema,
+  migrate: migrateConfigSchema,
+  dlq: dlqConfigSchema,
 };
 
 /** `sawmill config <command>`: lists the command's config keys; exits 2 for an unknown command. */
@@ -31,5 +38,5 @@ export function configDescribeCommand(name: string): void {
     process.exitCode = 2;
     return;
   }
-  process.stdout.write(`${formatConfigDescription(describeConfig(schema, { envPrefix: name }))}\n`);
+  process.stdout.write(`${formatConfigDescription(describeConfig(schema, { envPrefix: name.replace(/-/g, '_') }))}\n`);
 }
