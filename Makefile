@@ -29,7 +29,7 @@ logs: ## the components' logs (follows them on a terminal)
 test: ## install what is missing, start the services the tests need, run all tests, stop them
 	@infra/local/run-tests
 
-bench: ## benchmarks with their baselines in the same run (topology vs Kafka Streams); results in bench/results/
+bench: ## benchmarks beside their baselines in the same run: topology vs Kafka Streams, agent vs kcat and rsyslog, sinks vs psql \copy and a plain bulk load; results in bench/results/
 	@infra/local/run-bench
 
 test-unit: ## unit tests only, no service needed
