@@ -16,80 +16,18 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { normalizeLevel } from '../../agent/parsers/level.js';
 import type { EnrichedLogEvent } from '../../schemas/log-schemas.js';
+import { readGroundTruthRows as readRows, TIME_LAYOUTS as LAYOUTS } from '../support/loghub-ground-truth.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGHUB_DIR = process.env.LOGHUB_DIR ?? '/work/shared/data/loghub';
 const REQUIRED = 0.99;
 const run = promisify(execFile);
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const p2 = (n: number): string => String(n).padStart(2, '0');
-const p3 = (n: number): string => String(n).padStart(3, '0');
-const hms = (d: Date): string => `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-const ymd = (d: Date): string => `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
-
-type Row = Record<string, string>;
-/** A system's ground-truth time text from its CSV row, and the same layout rendered from a UTC time. */
-interface TimeLayout {
-  expected(row: Row): string;
-  actual(d: Date): string;
-}
-
-const LAYOUTS: Readonly<Record<string, TimeLayout>> = {
-  HDFS: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${hms(d).replaceAll(':', '')}` },
-  Hadoop: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
-  Zookeeper: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${ymd(d)} ${hms(d)},${p3(d.getUTCMilliseconds())}` },
-  Spark: { expected: (r) => `${r.Date} ${r.Time}`, actual: (d) => `${p2(d.getUTCFullYear() % 100)}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${hms(d)}` },
-  Apache: { expected: (r) => r.Time ?? '', actual: (d) => `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}` },
-  OpenSSH: { expected: (r) => `${r.Date} ${r.Day} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
-  Linux: { expected: (r) => `${r.Month} ${r.Date} ${r.Time}`, actual: (d) => `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}` },
-};
-
-/** Rows of RFC 4180 CSV text (quoted cells, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function readRows(path: string): Row[] {
-  const [header, ...body] = parseCsv(readFileSync(path, 'utf8'));
-  if (header === undefined) return [];
-  return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
-}
 
 async function sawmillParse(file: string): Promise<EnrichedLogEvent[]> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bin/sawmill.ts'), 'parse', file], { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 });
