@@ -19,7 +19,7 @@ export interface NotifierMetrics {
   readonly deliveryLatency: Histogram<'channel'>;
   /** Alert events accepted, by state. */
   readonly events: Counter<'state'>;
-  /** Records sent to the dead-letter topic, by reason. */
+  /** Records sent to the dead-letter topic (`sawmill_notifier_dead_letters_total`), by reason. */
   readonly deadLettered: Counter<'reason'>;
 }
 
@@ -41,6 +41,6 @@ export function createNotifierMetrics(options: { defaultMetrics?: boolean } = {}
       registers: [registry],
     }),
     events: new Counter({ name: name('alert_events_total'), help: 'Alert events accepted into the state machine', labelNames: ['state'], registers: [registry] }),
-    deadLettered: new Counter({ name: name('dead_lettered_total'), help: 'Records of the alerts topic sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
+    deadLettered: new Counter({ name: name('dead_letters_total'), help: 'Records of the alerts topic sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
   };
 }

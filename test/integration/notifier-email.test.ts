@@ -144,7 +144,7 @@ describe('notifier: email and webhook delivery (real Kafka, registry, PostgreSQL
     const report = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect([ready.status, report.status, Object.keys(report.checks).sort()]).to.deep.equal([200, 'ready', ['kafka', 'postgres']]);
     const text = await (await fetch(`${notifier!.metricsUrl}/metrics`)).text();
-    for (const name of ['sawmill_notifier_notifications_sent_total', 'sawmill_notifier_notifications_failed_total', 'sawmill_notifier_notifications_retried_total', 'sawmill_notifier_notifications_suppressed_total', 'sawmill_notifier_delivery_latency_seconds', 'sawmill_notifier_alert_events_total', 'sawmill_notifier_dead_lettered_total']) {
+    for (const name of ['sawmill_notifier_notifications_sent_total', 'sawmill_notifier_notifications_failed_total', 'sawmill_notifier_notifications_retried_total', 'sawmill_notifier_notifications_suppressed_total', 'sawmill_notifier_delivery_latency_seconds', 'sawmill_notifier_alert_events_total', 'sawmill_notifier_dead_letters_total']) {
       expect(text, name).to.include(`# TYPE ${name} `);
     }
     expect(await metricValue(notifier!.metricsUrl, 'sawmill_notifier_delivery_latency_seconds_count', { channel: 'email' })).to.be.at.least(1);

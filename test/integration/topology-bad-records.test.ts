@@ -133,7 +133,7 @@ describe('topology runtime bad records and start-up checks (integration, Kafka)'
     expect(metrics).to.match(/sawmill_topology_dead_letters_total\{[^}]*\} 1/);
     expect(metrics).to.match(/sawmill_topology_commit_seconds_count \d+/);
     expect(metrics).to.include('sawmill_topology_records_in_total');
-    expect(metrics).to.include('sawmill_topology_lag');
+    expect(metrics).to.include('sawmill_topology_lag_records');
   });
 
   it('log-and-fail stops the instance with a BadRecordError and commits nothing past the poison record', async () => {

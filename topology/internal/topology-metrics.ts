@@ -15,7 +15,7 @@ export interface TopologyMetrics {
   readonly processSeconds: Histogram<'subtopology'>;
   /** Time of one commit (flush of outputs plus offset commit); observed by the runtime. */
   readonly commitSeconds: Histogram;
-  /** Consumer lag per input partition; set by the runtime. */
+  /** Consumer lag in records per input partition (`sawmill_topology_lag_records`); set by the runtime after each batch and on a timer. */
   readonly lag: Gauge<'topic' | 'partition'>;
   /** Changelog records applied to stores during restoration, label `store`. */
   readonly restoreRecords: Counter<'store'>;
@@ -35,7 +35,7 @@ export function createTopologyMetrics(registry: Registry): TopologyMetrics {
   const histogram = <L extends string>(thing: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> =>
     (registry.getSingleMetric(metricName('topology', thing)) as Histogram<L> | undefined) ??
     new Histogram<L>({ name: metricName('topology', thing), help, labelNames, buckets, registers: [registry] });
-  const lagName = metricName('topology', 'lag');
+  const lagName = metricName('topology', 'lag_records');
   return {
     recordsIn: counter('records_in_total', 'Records received by each topology node.', ['processor']),
     recordsOut: counter('records_out_total', 'Records forwarded or produced by each topology node.', ['processor']),

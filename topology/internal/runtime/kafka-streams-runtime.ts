@@ -37,6 +37,7 @@ import { createTopologyMetrics, type TopologyMetrics } from '../topology-metrics
 import { AtLeastOnceCommitter } from './at-least-once-committer.js';
 import { StaleCommitError, type Committer, type PartitionOffset } from './committer.js';
 import { ensureInternalTopics } from './internal-topics.js';
+import { LagSampler } from './lag-sampler.js';
 import { OffsetTracker } from './offset-tracker.js';
 import { SerialLock } from './serial-lock.js';
 import { createTaskAssignor } from './task-assignor.js';
@@ -74,6 +75,8 @@ export interface StartTopologyOptions {
   readonly transactionTimeoutMs?: number;
   /** Longest state restoration before giving up, in ms (default 300 000). */
   readonly restoreTimeoutMs?: number;
+  /** How often the lag gauge is sampled from the broker, in ms (default 5 000); only with `registry`. */
+  readonly lagSampleIntervalMs?: number;
 }
 
 /** A running topology instance. */
@@ -105,6 +108,8 @@ export async function startTopology(options: StartTopologyOptions): Promise<Runn
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') throw new ConfigError(`unknown processing guarantee ${String(guarantee)}`, 'startTopology', 'guarantee');
   const commitIntervalMs = options.commitIntervalMs ?? (guarantee === 'exactly_once' ? 100 : 30_000);
   if (!Number.isFinite(commitIntervalMs) || commitIntervalMs <= 0) throw new ConfigError('commitIntervalMs must be a positive number of ms', 'startTopology', 'commitIntervalMs');
+  const lagSampleIntervalMs = options.lagSampleIntervalMs ?? 5_000;
+  if (!Number.isFinite(lagSampleIntervalMs) || lagSampleIntervalMs <= 0) throw new ConfigError('lagSampleIntervalMs must be a positive number of ms', 'startTopology', 'lagSampleIntervalMs');
   const logger = (options.logger ?? createLogger('topology')).child({ application_id: applicationId });
   const metrics = options.registry ? createTopologyMetrics(options.registry) : undefined;
 
@@ -136,7 +141,7 @@ export async function startTopology(options: StartTopologyOptions): Promise<Runn
       ...(options.restoreTimeoutMs === undefined ? {} : { restoreTimeoutMs: options.restoreTimeoutMs }),
     });
     owner.taskManager = taskManager;
-    const runtime = new KafkaStreamsRuntime({ ...options, guarantee, commitIntervalMs, logger, metrics, admin, factory, taskManager });
+    const runtime = new KafkaStreamsRuntime({ ...options, guarantee, commitIntervalMs, lagSampleIntervalMs, logger, metrics, admin, factory, taskManager });
     await runtime.start();
     return runtime.handle();
   } catch (error) {
@@ -148,6 +153,7 @@ export async function startTopology(options: StartTopologyOptions): Promise<Runn
 interface RuntimeParts extends StartTopologyOptions {
   readonly guarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
+  readonly lagSampleIntervalMs: number;
   readonly logger: Logger;
   readonly metrics: TopologyMetrics | undefined;
   readonly admin: Admin;
@@ -165,6 +171,7 @@ class KafkaStreamsRuntime {
   private consumer!: Consumer;
   private committer!: Committer;
   private timer: NodeJS.Timeout | undefined;
+  private lagSampler: LagSampler | undefined;
   /** Latest assignment kafkajs reported (GROUP_JOIN), and whether the tasks match it yet. */
   private assignment: PartitionAssignment = {};
   private assignmentChanged = false;
@@ -251,6 +258,20 @@ class KafkaStreamsRuntime {
     }
     // Idle input still needs wall-clock punctuation and a commit of what the last batch left.
     this.timer = setInterval(() => void this.onTick(), Math.min(this.parts.commitIntervalMs, 1_000));
+    // The batch loop sets the lag only when a batch arrives; a stuck or starved instance needs a clock.
+    // The sampler reads (never locks) the assignment and positions, so a task stuck under the lock is still measured.
+    if (this.parts.metrics !== undefined) {
+      this.lagSampler = new LagSampler({
+        admin: this.parts.admin,
+        groupId: applicationId,
+        gauge: this.parts.metrics.lag,
+        assignment: () => this.assignment,
+        pending: () => this.offsets.uncommitted(),
+        intervalMs: this.parts.lagSampleIntervalMs,
+        logger: this.logger,
+      });
+      this.lagSampler.start();
+    }
     this.logger.info({ guarantee, sources: this.plan.sourceTopics, commit_interval_ms: this.parts.commitIntervalMs }, 'topology started');
   }
 
@@ -447,6 +468,8 @@ class KafkaStreamsRuntime {
   private async shutdown(commit: boolean): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    // Before the admin client disconnects below; a sample in flight finishes (or fails) first.
+    await this.lagSampler?.stop();
     if (commit) {
       await this.lock
         .run(async () => {
