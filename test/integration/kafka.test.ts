@@ -226,7 +226,10 @@ describe('kafka (integration)', function () {
           name: dlq.name,
           configEntries: [
             { name: 'retention.ms', value: '60000' },
-            { name: 'max.message.bytes', value: '2000000' },
+            { name: 'segment.ms', value: '3600000' },
+            // AlterConfigs replaces the topic's whole override set: keep the declared size limit,
+            // so retention.ms is the only drift the reconciler has to undo.
+            { name: 'max.message.bytes', value: String(dlq.config['max.message.bytes']) },
           ],
         },
       ],
@@ -248,10 +251,10 @@ describe('kafka (integration)', function () {
     // The declared value arrives (asynchronously, as above) and the undeclared override survives
     // the non-incremental AlterConfigs.
     let values: Record<string, string | undefined> = {};
-    const expected = { 'retention.ms': dlq.config['retention.ms'], 'max.message.bytes': '2000000' };
+    const expected = { 'retention.ms': dlq.config['retention.ms'], 'segment.ms': '3600000' };
     await waitFor(`configs ${JSON.stringify(expected)}, last seen ${JSON.stringify(values)}`, async () => {
       const described = await admin.describeConfigs({
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: dlq.name, configNames: ['retention.ms', 'max.message.bytes'] }],
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: dlq.name, configNames: ['retention.ms', 'segment.ms'] }],
         includeSynonyms: false,
       });
       values = Object.fromEntries(described.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]) ?? []);
