@@ -6,12 +6,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createParser } from '../../agent/parsers/index.js';
 import { buildRawEvent, type RawLogEvent } from '../../agent/raw-event.js';
 import { createEnricher } from '../enrich.js';
 import { messagePattern, patternIdOf } from './pattern-id.js';
 
-const dir = process.argv[2] ?? process.env.LOGHUB_DIR ?? '/work/shared/data/loghub';
+// Default: the loghub samples beside the checkout (../shared/data/loghub), read in place.
+const dir = process.argv[2] ?? process.env.LOGHUB_DIR ?? fileURLToPath(new URL('../../../shared/data/loghub', import.meta.url));
 if (!existsSync(dir)) {
   process.stderr.write(`no loghub samples at ${dir}\n`);
   process.exit(2);

@@ -33,11 +33,12 @@ import { deadLetterRecord } from '../../topology/internal/bad-record-handling.js
 import { AvroSerde } from '../../topology/internal/serdes/avro-serde.js';
 import type { ApiServer } from '../../api/server.js';
 import { createApiTestEnv, KAFKA_BROKERS, REGISTRY_URL, type ApiTestEnv } from '../integration/api-harness.js';
+import { LOGHUB_DIR } from '../support/loghub-ground-truth.js';
 
 /** Where chromium is; CHROMIUM_PATH overrides (infra/local/install-chromium installs Debian's package there). */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** The loghub samples, read in place. */
-export const LOGHUB_DIR = process.env['LOGHUB_DIR'] ?? '/work/shared/data/loghub';
+export { LOGHUB_DIR };
 /** Screenshots go here (ignored by git). */
 export const ARTIFACTS_DIR = join(import.meta.dirname, 'artifacts');
 /** The two widths every screenshot is taken at. */

@@ -1,6 +1,6 @@
 /**
  * `sawmill parse` against the loghub ground truth: each `<System>_2k.log` under LOGHUB_DIR
- * (default /work/shared/data/loghub, read in place) goes through the real CLI with
+ * (default ../shared/data/loghub beside the checkout, read in place) goes through the real CLI with
  * auto-detection (`node --import tsx bin/sawmill.ts parse <file>`), i.e. the agent's parsing
  * and the enrich step, and the level and event time of every enriched event are compared with
  * the `<System>_2k.log_structured.csv` columns. The figures are printed as a table; a system
@@ -22,10 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { normalizeLevel } from '../../agent/parsers/level.js';
 import type { EnrichedLogEvent } from '../../schemas/log-schemas.js';
-import { readGroundTruthRows as readRows, TIME_LAYOUTS as LAYOUTS } from '../support/loghub-ground-truth.js';
+import { LOGHUB_DIR, readGroundTruthRows as readRows, TIME_LAYOUTS as LAYOUTS } from '../support/loghub-ground-truth.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LOGHUB_DIR = process.env.LOGHUB_DIR ?? '/work/shared/data/loghub';
 const REQUIRED = 0.99;
 const run = promisify(execFile);
 

@@ -18,8 +18,8 @@ import { createParser } from '../../agent/parsers/index.js';
 import type { AlertEvent, AlertRule, RawLogEvent } from '../../schemas/log-schemas.js';
 import { waitFor } from '../support/wait-for.js';
 import { decodeWithAvroTools, PipelineHarness, seededRandom, type RawMessage, type TopicCollector } from './pipeline-harness.js';
+import { LOGHUB_DIR } from '../support/loghub-ground-truth.js';
 
-const LOGHUB_DIR = process.env['LOGHUB_DIR'] ?? '/work/shared/data/loghub';
 const WINDOW_MS = 10_000;
 const RUN_MS = 250_000;
 const BURST_START_MS = 120_000;

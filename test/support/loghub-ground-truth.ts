@@ -5,6 +5,8 @@
  * compare against the same truth in the same way.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One CSV row, by column name. */
 export type GroundTruthRow = Record<string, string>;
@@ -81,3 +83,6 @@ export function readGroundTruthRows(path: string): GroundTruthRow[] {
   if (header === undefined) return [];
   return body.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
 }
+
+/** Where the loghub samples are read in place: LOGHUB_DIR, else `../shared/data/loghub` beside the checkout. */
+export const LOGHUB_DIR = process.env['LOGHUB_DIR'] ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'loghub');
