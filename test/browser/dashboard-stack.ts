@@ -34,6 +34,7 @@ import { AvroSerde } from '../../topology/internal/serdes/avro-serde.js';
 import type { ApiServer } from '../../api/server.js';
 import { createApiTestEnv, KAFKA_BROKERS, REGISTRY_URL, type ApiTestEnv } from '../integration/api-harness.js';
 import { LOGHUB_DIR } from '../support/loghub-ground-truth.js';
+import { createTestTopics } from '../support/create-test-topics.js';
 
 /** Where chromium is; CHROMIUM_PATH overrides (infra/local/install-chromium installs Debian's package there). */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -157,14 +158,11 @@ export async function startDashboardStack(): Promise<DashboardStack> {
   const kafka = createKafka({ brokers: KAFKA_BROKERS, clientId: `browser-test-${id}`, logger });
   const admin: Admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [
+  await createTestTopics(admin, [
       { topic, numPartitions: 2 },
       { topic: rulesTopic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
       { topic: dlqTopic, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
+  ]);
   const producer: Producer = kafka.producer();
   await producer.connect();
   const serde = new AvroSerde<EnrichedLogEvent>({ registry: new SchemaRegistry({ host: REGISTRY_URL }), schema: topicValueSchema('logs.enriched'), topic });

@@ -22,6 +22,7 @@ import { startPipeline, type RunningPipeline } from '../../processors/run-pipeli
 import { topicValueSchema, type AlertEvent, type AlertRule, type RawLogEvent } from '../../schemas/log-schemas.js';
 import { AvroSerde } from '../../topology/internal/serdes/avro-serde.js';
 import { waitFor } from '../support/wait-for.js';
+import { createTestTopics } from '../support/create-test-topics.js';
 
 export const BROKERS = parseBrokerList(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 export const REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
@@ -114,17 +115,14 @@ export class PipelineHarness {
       alerts: `${run}.alerts`,
       alertRules: `${run}.alert-rules`,
     };
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
+    await createTestTopics(admin, [
         { topic: topics.raw, numPartitions: rawPartitions, configEntries: [{ name: 'max.message.bytes', value: String(RAW_MAX_MESSAGE_BYTES) }] },
         { topic: topics.enriched, numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(RAW_MAX_MESSAGE_BYTES) }] },
         { topic: topics.deadLetter, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) }] },
         { topic: topics.stats, numPartitions: 1 },
         { topic: topics.alerts, numPartitions: 1 },
         { topic: topics.alertRules, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
-      ],
-    });
+    ]);
     const config = streamConfigSchema.parse({
       applicationId: run,
       kafka: { brokers: BROKERS, clientId: run },

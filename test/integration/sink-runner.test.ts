@@ -51,6 +51,9 @@ class ScriptedWriter implements SinkWriter<string> {
 
 const stringDecoder = { deserialize: (_topic: string, data: Buffer | null): string | null => (data === null ? null : data.toString('utf8')) };
 const logger = createLogger('sink-runner-it', { level: 'error' });
+const HOUR_MS = 60 * 60 * 1000;
+// Fixed once per run so the two partitions' times and the replay-from time agree.
+const BASE_MS = Date.now();
 
 describe('sink runner on Kafka', function () {
   this.timeout(120_000);
@@ -94,9 +97,10 @@ describe('sink runner on Kafka', function () {
 
   before(async () => {
     await createTopics({ [topic]: 3, [dlq]: 1 });
-    // Partition 0: a..j at an old time, partition 1: k..t at a later time, partition 2: empty.
-    await produce('abcdefghij'.split(''), { partition: 0, timestamp: 1_000_000 });
-    await produce('klmnopqrst'.split(''), { partition: 1, timestamp: 2_000_000 });
+    // Partition 0: a..j two hours ago, partition 1: k..t one hour ago, partition 2: empty. Recent
+    // times on purpose: the broker's time-based retention (7 days) deletes older records at its next check.
+    await produce('abcdefghij'.split(''), { partition: 0, timestamp: BASE_MS - 2 * HOUR_MS });
+    await produce('klmnopqrst'.split(''), { partition: 1, timestamp: BASE_MS - HOUR_MS });
   });
 
   afterEach(async () => {
@@ -174,7 +178,7 @@ describe('sink runner on Kafka', function () {
 
   it('bounded from a timestamp and from explicit offsets', async () => {
     const fromTime = new ScriptedWriter();
-    const byTime = await start(fromTime, { bounded: true, startFrom: { timestampMs: 1_500_000 } });
+    const byTime = await start(fromTime, { bounded: true, startFrom: { timestampMs: BASE_MS - 1.5 * HOUR_MS } });
     await byTime.done;
     expect([...fromTime.stored.keys()].sort().join('')).to.equal('klmnopqrst');
 
