@@ -76,5 +76,8 @@ export type FormatParser = (line: string, context: ParseContext) => ParsedLine |
  * lose the field, or with an object value pollute the prototype.
  */
 export function setField<V>(target: Record<string, V>, key: string, value: V): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // `__proto__` is the only key Object.prototype defines as an accessor; every other key assigns
+  // an own data property, and a plain assignment costs far less than defineProperty on this hot path.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }

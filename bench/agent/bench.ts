@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/agent/bench.ts [--lines 1000000] [--seed 1] [--partitions 12]
  *     [--engines kcat,rsyslog,agent] [--agent-entry dist|tsx] [--timeout-s 900] [--keep-topics]
+ *     [--cpu-prof-dir <dir>]
  *
  * Wall time runs from spawning the engine to the last line acknowledged (kcat: its exit, after
  * delivery; rsyslog: the topic's end offsets summing to N; agent: its acknowledged-lines metric
@@ -213,7 +214,7 @@ async function acknowledged(metricsUrl: string): Promise<number> {
 }
 
 /** The Sawmill agent as a child process with one file source, fresh checkpoint and spool. */
-async function runAgent(ctx: RunContext, topic: string, registryUrl: string, entry: 'dist' | 'tsx'): Promise<EngineRun> {
+async function runAgent(ctx: RunContext, topic: string, registryUrl: string, entry: 'dist' | 'tsx', cpuProfDir: string | undefined): Promise<EngineRun> {
   const { admin, brokers, file, lines, timeoutMs } = ctx;
   const dir = path.join(AGENT_BENCH_DIR, 'sawmill-agent');
   await rm(dir, { recursive: true, force: true });
@@ -235,7 +236,7 @@ async function runAgent(ctx: RunContext, topic: string, registryUrl: string, ent
   const args = entry === 'dist' ? [path.join(REPO_ROOT, 'dist', 'bin', 'sawmill.js')] : ['--import', 'tsx', path.join(REPO_ROOT, 'bin', 'sawmill.ts')];
   const logFd = openSync(path.join(dir, 'agent.log'), 'a');
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...args, 'agent', '--config', config], { cwd: REPO_ROOT, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [...(cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`]), ...args, 'agent', '--config', config], { cwd: REPO_ROOT, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   try {
@@ -276,6 +277,8 @@ async function main(): Promise<void> {
       'agent-entry': { type: 'string', default: 'dist' },
       'timeout-s': { type: 'string', default: '900' },
       'keep-topics': { type: 'boolean', default: false },
+      // Where the agent writes a V8 CPU profile (.cpuprofile) when it exits, to see where its time goes.
+      'cpu-prof-dir': { type: 'string' },
     },
   });
   const lines = Number(values.lines);
@@ -314,7 +317,7 @@ async function main(): Promise<void> {
           await ensureTestDatabase(pgUrl);
           registry = await startRegistryServer({ port: 0, pool, logger: createLogger('bench-registry', { level: 'warn' }) });
         }
-        run = await runAgent(ctx, topic, registry.url, entry);
+        run = await runAgent(ctx, topic, registry.url, entry, values['cpu-prof-dir']);
       }
       logger.info({ ...run }, 'engine done');
       runs.push(run);
