@@ -9,7 +9,7 @@ ifdef BROKERS
 export BROKERS
 endif
 
-.PHONY: help up down status logs test test-unit bench lint typecheck build clean
+.PHONY: help up down status logs test test-unit bench drills lint typecheck build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ test: ## install what is missing, start the services the tests need, run all tes
 
 bench: ## benchmarks beside their baselines in the same run: topology vs Kafka Streams, agent vs kcat and rsyslog, sinks vs psql \copy and a plain bulk load; results in bench/results/
 	@infra/local/run-bench
+
+drills: ## the five failure drills at full size (10,000 lines/s) with the zero-loss ledger; `make test` runs them short
+	@infra/local/run-drills
 
 test-unit: ## unit tests only, no service needed
 	@npx mocha --config .mocharc.unit.cjs
