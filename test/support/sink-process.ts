@@ -3,11 +3,9 @@
  * --config <file>`) for crash tests: start and wait until /readyz answers 200, `kill9` it (SIGKILL,
  * no cleanup at all), restart it, stop it gracefully, read its /metrics. The health port must be
  * fixed in the config (`health.port`) so a restarted process answers at the same address.
+ * A thin wrapper over sawmill-process.ts, kept for the sink tests' vocabulary.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { waitFor } from './wait-for.js';
+import { sawmillProcess } from './sawmill-process.js';
 
 /** Options of startSinkProcess. */
 export interface SinkProcessOptions {
@@ -45,81 +43,30 @@ export interface SinkProcess {
   readonly exits: readonly (number | null)[];
 }
 
-const MAX_OUTPUT = 64 * 1024;
-
 /** Writes the config and returns a handle; call `start()` to spawn. */
 export function sinkProcess(options: SinkProcessOptions): SinkProcess {
   const health = options.config['health'] as { port?: unknown } | undefined;
   if (typeof health?.port !== 'number' || health.port === 0) throw new TypeError('sinkProcess: config.health.port must be a fixed port');
-  const url = `http://127.0.0.1:${health.port}`;
-  writeFileSync(options.configPath, stringify(options.config));
-  let child: ChildProcess | undefined;
-  let exited: Promise<number | null> | undefined;
-  let log = '';
-  const exits: (number | null)[] = [];
-  const append = (chunk: Buffer): void => {
-    log = (log + chunk.toString('utf8')).slice(-MAX_OUTPUT);
-  };
-
-  const ready = async (): Promise<boolean> => {
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) });
-      await response.arrayBuffer();
-      return response.status === 200;
-    } catch {
-      return false;
-    }
-  };
-
-  const handle: SinkProcess = {
-    url,
+  const child = sawmillProcess({
+    args: ['sink', options.name],
+    label: `sink ${options.name}`,
+    config: options.config,
+    configPath: options.configPath,
+    port: health.port,
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+  });
+  return {
+    url: child.url,
     get pid() {
-      return child?.pid;
+      return child.pid;
     },
-    exits,
-    async start() {
-      if (child === undefined) {
-        const spawned = spawn(process.execPath, ['--import', 'tsx', 'bin/sawmill.ts', 'sink', options.name, '--config', options.configPath], {
-          cwd: process.cwd(),
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, SAWMILL_LOG_LEVEL: 'warn', ...options.env },
-        });
-        child = spawned;
-        spawned.stdout?.on('data', append);
-        spawned.stderr?.on('data', append);
-        exited = new Promise((resolve) => {
-          spawned.once('exit', (code) => {
-            exits.push(code);
-            if (child === spawned) child = undefined;
-            resolve(code);
-          });
-        });
-      }
-      await handle.waitReady(options.readyTimeoutMs ?? 60_000);
-    },
-    async kill9() {
-      if (child === undefined) return;
-      const done = exited;
-      child.kill('SIGKILL');
-      await done;
-    },
-    async stop() {
-      if (child === undefined) return exits[exits.length - 1] ?? null;
-      const done = exited!;
-      child.kill('SIGTERM');
-      return done;
-    },
-    async waitReady(timeoutMs = 60_000) {
-      await waitFor(`sink ${options.name} ready at ${url}/readyz`, async () => {
-        if (child === undefined) throw new Error(`sink ${options.name} exited (codes ${JSON.stringify(exits)}):\n${log}`);
-        return ready();
-      }, { timeoutMs, intervalMs: 200, detail: () => `\n${log.slice(-4000)}` });
-    },
-    async metrics() {
-      const response = await fetch(`${url}/metrics`);
-      return response.text();
-    },
-    output: () => log,
+    exits: child.exits,
+    start: () => child.start(),
+    kill9: () => child.kill9(),
+    stop: () => child.stop(),
+    waitReady: (timeoutMs) => child.waitReady(timeoutMs),
+    metrics: () => child.metrics(),
+    output: () => child.output(),
   };
-  return handle;
 }

@@ -1,5 +1,5 @@
 /**
- * The failure drills' shared vocabulary (test/drills/*.drill.test.ts). One drill = one DrillStack
+ * The failure drills' shared vocabulary (test/drills/*.test.ts). One drill = one DrillStack
  * (its own topics, consumer groups, PostgreSQL database, OpenSearch index prefix and Sawmill
  * processes, all spawned as real `sawmill` child processes), one DrillLoad writing numbered lines
  * into files the drill's agent tails, faults injected while the load runs, then the ledger check:
@@ -52,6 +52,8 @@ export interface DrillStack {
   readonly logDir: string;
   /** The agent's id, for event ids (agent/tail/event-id.ts). */
   readonly agentId: string;
+  /** The agent's checkpoint file: the stream id of every file and its acknowledged offset (drill-ledger reads it). */
+  readonly agentCheckpointPath: string;
   /** Topic names of this drill. */
   readonly topics: { readonly raw: string; readonly enriched: string; readonly deadLetter: string; readonly stats: string; readonly alerts: string; readonly alertRules: string };
   /** postgres://… URL of the drill's own database (migrated). */
