@@ -7,15 +7,10 @@
  * metadata, and the shared broker advertises 127.0.0.1:9092, so after the first metadata request
  * every connection would bypass the proxy and closing it would not cut the agent off.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import kafkajs from 'kafkajs';
 import { waitFor } from './agent-harness.js';
-
-const LIBS = resolve(process.env['KAFKA_LIBS'] ?? '.local/opt/kafka/libs');
+import { exited, formatKafkaNode, freePort, kafkaUuid, spawnKafkaNode, writeKafkaNodeConfig } from '../support/kafka-node.js';
 
 /** A private broker; `stop` and `start` may be called repeatedly. */
 export interface PrivateKafka {
@@ -24,57 +19,20 @@ export interface PrivateKafka {
   stop(): Promise<void>;
 }
 
-/** Returns a TCP port that was free a moment ago (other test runs may use fixed ones). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Formats a data directory under `dir` for a node on two free ports (client and controller). */
 export async function createPrivateKafka(dir: string): Promise<PrivateKafka> {
-  const port = await freePort();
-  const controllerPort = await freePort();
-  await mkdir(join(dir, 'data'), { recursive: true });
-  const properties = join(dir, 'server.properties');
-  await writeFile(
-    properties,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=PLAINTEXT',
-      'controller.listener.names=CONTROLLER',
-      `log.dirs=${join(dir, 'data')}`,
-      'auto.create.topics.enable=false',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=3',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'share.coordinator.state.topic.replication.factor=1',
-      'share.coordinator.state.topic.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      '',
-    ].join('\n'),
-  );
-  await writeFile(join(dir, 'log4j2.properties'), ['appender.console.type=Console', 'appender.console.name=console', 'appender.console.target=SYSTEM_ERR', 'appender.console.layout.type=PatternLayout', 'appender.console.layout.pattern=[%d] %p %m (%c)%n', 'rootLogger.level=WARN', 'rootLogger.appenderRef.console.ref=console', ''].join('\n'));
-  const java = ['-Xmx512m', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, '-cp', `${LIBS}/*`];
-  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '--cluster-id', randomUUID().replace(/-/g, '').slice(0, 22), '--config', properties, '--standalone'], { encoding: 'utf8' });
-  if (format.status !== 0) throw new Error(`formatting the private Kafka failed: ${format.stderr}`);
+  const node = { nodeId: 1, dir, clientPort: await freePort(), controllerPort: await freePort() };
+  const properties = await writeKafkaNodeConfig(node, { controllerBootstrap: [`127.0.0.1:${node.controllerPort}`], replicationFactor: 1, minInsyncReplicas: 1 });
+  await formatKafkaNode(node, properties, kafkaUuid());
 
-  const brokers = [`127.0.0.1:${port}`];
+  const brokers = [`127.0.0.1:${node.clientPort}`];
   let child: ChildProcess | undefined;
   return {
     brokers,
     async start() {
-      child = spawn('java', [...java, 'kafka.Kafka', properties], { stdio: ['ignore', 'ignore', 'ignore'] });
+      child = await spawnKafkaNode(node, properties, ['-Xmx512m', '-XX:TieredStopAtLevel=1']);
       const admin = new kafkajs.Kafka({ brokers, clientId: 'private-kafka-probe', logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
-      await waitFor(`private Kafka on ${port}`, async () => {
+      await waitFor(`private Kafka on ${node.clientPort}`, async () => {
         try {
           await admin.connect();
           const cluster = await admin.describeCluster();
@@ -90,11 +48,11 @@ export async function createPrivateKafka(dir: string): Promise<PrivateKafka> {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill('SIGTERM');
       const timer = setTimeout(() => running.kill('SIGKILL'), 20_000);
-      await exited;
+      await exited(running);
       clearTimeout(timer);
     },
   };
 }
+
