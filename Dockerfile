@@ -23,7 +23,9 @@ ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 # ---- build: compile the TypeScript sources to dist/ -------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+# patches/ is applied by npm ci's postinstall (patch-package): a fix to kafkajs' producer retry.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
 # npm run build compiles and copies the data files (Avro schemas, SQL migrations) next to their
@@ -42,6 +44,7 @@ ENV NODE_ENV=production \
     SAWMILL_HEALTHCHECK_PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # State the services keep on disk, each a volume in compose: the agent's checkpoints and spool,
