@@ -29,7 +29,7 @@ logs: ## the components' logs (follows them on a terminal)
 test: ## install what is missing, start the services the tests need, run all tests, stop them
 	@infra/local/run-tests
 
-bench: ## benchmarks beside their baselines in the same run: topology vs Kafka Streams, agent vs kcat and rsyslog, sinks vs psql \copy and a plain bulk load; results in bench/results/
+bench: ## every benchmark beside its same-run baseline, end to end included (about 20 min, run it alone); results and charts in bench/results/
 	@infra/local/run-bench
 
 drills: ## the five failure drills at full size (10,000 lines/s) with the zero-loss ledger; `make test` runs them short
