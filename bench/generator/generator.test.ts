@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../lib/errors.js';
+import { createParser } from '../../agent/parsers/index.js';
 import { FORMATS, LEVELS } from './formats.js';
 import { createLogGenerator, type GeneratedLine } from './generator.js';
 import { DEMO_SERVICES } from './services.js';
@@ -91,5 +92,41 @@ describe('createLogGenerator', () => {
     expect(() => createLogGenerator({ seed: 1, services: ['nope'] })).to.throw(ConfigError);
     expect(() => createLogGenerator({ seed: 1, services: ['auth', 'auth'] })).to.throw(ConfigError, /twice/);
     expect(() => createLogGenerator({ seed: 1, services: [] })).to.throw(ConfigError);
+  });
+});
+
+describe('createLogGenerator with a run marker (tag)', () => {
+  const TAG = 'bench_step=e2e7f3a9c1';
+
+  it('puts the marker inside the message the agent parses out of every format, and changes nothing else', () => {
+    const plain = createLogGenerator({ seed: 21, incident: 'off' });
+    const tagged = createLogGenerator({ seed: 21, incident: 'off', tag: TAG });
+    const parser = createParser();
+    const formats = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const a = plain.next(START + i * 20);
+      const b = tagged.next(START + i * 20);
+      formats.add(b.format);
+      expect(b.line).to.include(TAG);
+      // Same draws, same facts: only the marker was added.
+      expect(b.line.replace(` ${TAG}`, '').replace(`?${TAG}`, '').replace(`&${TAG}`, '').replace(`\\u0020${TAG}`, '')).to.equal(a.line);
+      expect({ ...b, line: '' }).to.deep.equal({ ...a, line: '' });
+      const parsed = parser.parse(b.line, { now: START + i * 20 });
+      expect(parsed.message, `${b.format}: ${b.line}`).to.include(TAG);
+    }
+    expect(formats.size).to.equal(DEMO_SERVICES.length);
+  });
+
+  it('leaves the default output unchanged', () => {
+    const a = take(500, 7, 'off');
+    const b = Array.from({ length: 500 }, ((generator) => (_: unknown, i: number) => generator.next(START + i * 50))(createLogGenerator({ seed: 7, incident: 'off' })));
+    expect(a.map((l) => l.line)).to.deep.equal(b.map((l) => l.line));
+    expect(a.some((l) => l.line.includes('bench_step'))).to.equal(false);
+  });
+
+  it('refuses a marker that could break a format or a search', () => {
+    for (const bad of ['', 'has space', 'a"b', 'x=y=z', 'päth']) {
+      expect(() => createLogGenerator({ seed: 1, tag: bad }), bad).to.throw(ConfigError, /tag/);
+    }
   });
 });

@@ -41,6 +41,8 @@ export interface DemoSourceOptions {
   readonly incident?: IncidentSetting;
   /** Restrict to these catalogue services. Default all. */
   readonly services?: readonly string[];
+  /** A run marker put inside every line's message text (see LogGeneratorOptions.tag). Default none. */
+  readonly tag?: string;
   /** Progress and lifecycle events go here. */
   readonly logger: Logger;
   /** Aborting stops the run; the promise then resolves normally after the sinks are flushed. */
@@ -131,6 +133,7 @@ export async function runDemoSource(options: DemoSourceOptions): Promise<DemoSou
     services: options.services,
     incident: options.incident ?? 'auto',
     clock,
+    ...(options.tag === undefined ? {} : { tag: options.tag }),
   });
   const pacer = createPacer({ rate: options.ratePerSecond, clock, sleep: options.sleep });
   const sinks = await openSinks(options);

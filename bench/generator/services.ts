@@ -43,6 +43,16 @@ export interface RenderContext {
   readonly latencyMs: number;
   /** Returns trace ids for this line, sometimes continuing a trace another service started. */
   trace(): TraceIds;
+  /**
+   * A run marker (e.g. `bench_step=3f9a`) every line must carry inside its message text, so a
+   * benchmark can count one run's lines in the stores; absent by default (lines unchanged).
+   */
+  readonly tag?: string;
+}
+
+/** Appends the run marker, when there is one, to a message text. */
+function tagged(ctx: RenderContext, message: string): string {
+  return ctx.tag === undefined ? message : `${message} ${ctx.tag}`;
 }
 
 /** One rendered line and the facts it encodes beyond time, level and host. */
@@ -151,7 +161,7 @@ function checkoutLine(ctx: RenderContext, record: JsonRecord): RenderedLine {
     level: levelToken('json', ctx.level),
     service: 'checkout',
     host: ctx.host,
-    msg: record.msg,
+    msg: tagged(ctx, record.msg),
     trace_id: traceId,
     span_id: spanId,
     ...record.fields,
@@ -247,7 +257,7 @@ function paymentsLine(ctx: RenderContext, record: LogfmtRecord): RenderedLine {
   const line = renderLogfmt([
     ['ts', new Date(ctx.timestampMs).toISOString()],
     ['level', levelToken('logfmt', ctx.level)],
-    ['msg', record.msg],
+    ['msg', tagged(ctx, record.msg)],
     ['service', 'payments'],
     ['host', ctx.host],
     ['trace_id', traceId],
@@ -309,8 +319,10 @@ function nginxLine(ctx: RenderContext, request: HttpRequest): RenderedLine {
   const latencyMs = wholeMs(request.latencyOverrideMs ?? ctx.latencyMs);
   const referer = ctx.rng.chance(0.4) ? `https://shop.example.com/${ctx.rng.pick(['', 'cart', 'products', 'search'] as const)}` : '-';
   const user = request.path.startsWith('/admin') ? ctx.rng.pick(USERS) : '-';
+  // An access log's message is the request line, so the marker rides in the query string.
+  const path = ctx.tag === undefined ? request.path : `${request.path}${request.path.includes('?') ? '&' : '?'}${ctx.tag}`;
   const line =
-    `${publicIp(ctx.rng)} - ${user} [${formatNginxTime(ctx.timestampMs)}] "${request.method} ${request.path} HTTP/1.1" ` +
+    `${publicIp(ctx.rng)} - ${user} [${formatNginxTime(ctx.timestampMs)}] "${request.method} ${path} HTTP/1.1" ` +
     `${request.status} ${request.bytes} "${referer}" "${ctx.rng.pick(USER_AGENTS)}" rt=${(latencyMs / 1000).toFixed(3)} rid=${traceId}`;
   return { line, latencyMs, traceId };
 }
@@ -341,7 +353,7 @@ const NGINX_TEMPLATES: Readonly<Record<Level, readonly Template[]>> = {
 
 function log4jLine(ctx: RenderContext, thread: string, logger: string, message: string, latencyMs?: number): RenderedLine {
   return {
-    line: `${formatCommaMillis(ctx.timestampMs)} ${levelToken('log4j', ctx.level)} [${thread}] ${logger} - ${message}`,
+    line: `${formatCommaMillis(ctx.timestampMs)} ${levelToken('log4j', ctx.level)} [${thread}] ${logger} - ${tagged(ctx, message)}`,
     latencyMs,
   };
 }
@@ -383,7 +395,7 @@ const AUTH_TEMPLATES: Readonly<Record<Level, readonly Template[]>> = {
 
 function pythonLine(ctx: RenderContext, logger: string, message: string, latencyMs?: number): RenderedLine {
   return {
-    line: `${formatCommaMillis(ctx.timestampMs)} - ${logger} - ${levelToken('python-logging', ctx.level)} - ${message}`,
+    line: `${formatCommaMillis(ctx.timestampMs)} - ${logger} - ${levelToken('python-logging', ctx.level)} - ${tagged(ctx, message)}`,
     latencyMs,
   };
 }
@@ -428,7 +440,7 @@ const INVENTORY_TEMPLATES: Readonly<Record<Level, readonly Template[]>> = {
 // ---------------------------------------------------------------- sshd (syslog RFC 3164)
 
 function sshdLine(ctx: RenderContext, message: string): RenderedLine {
-  return { line: `${formatSyslogTime(ctx.timestampMs)} ${ctx.host} sshd[${ctx.rng.int(1000, 65000)}]: ${message}` };
+  return { line: `${formatSyslogTime(ctx.timestampMs)} ${ctx.host} sshd[${ctx.rng.int(1000, 65000)}]: ${tagged(ctx, message)}` };
 }
 
 function port(rng: Random): number {
@@ -461,7 +473,7 @@ const SSHD_TEMPLATES: Readonly<Record<Level, readonly Template[]>> = {
 // ---------------------------------------------------------------- hdfs-datanode (loghub HDFS layout)
 
 function hdfsLine(ctx: RenderContext, component: string, message: string): RenderedLine {
-  return { line: `${formatHdfsTime(ctx.timestampMs)} ${ctx.rng.int(10, 4000)} ${ctx.level} ${component}: ${message}` };
+  return { line: `${formatHdfsTime(ctx.timestampMs)} ${ctx.rng.int(10, 4000)} ${ctx.level} ${component}: ${tagged(ctx, message)}` };
 }
 
 function blockId(rng: Random): string {

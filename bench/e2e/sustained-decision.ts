@@ -1,0 +1,74 @@
+/**
+ * Whether a step counts as sustained, and what the ramp does next. Pure, so the rules of the
+ * benchmark are tested apart from the stack.
+ */
+
+/** What a step measured that the verdict depends on. */
+export interface StepFacts {
+  readonly targetLogsPerS: number;
+  readonly writtenLogsPerS: number;
+  readonly written: number;
+  readonly storedOpenSearch: number;
+  readonly storedPostgres: number;
+  /** Least-squares backlog slope over the second half of the step, lines/s. */
+  readonly backlogSlopePerS: number;
+  /** Seconds the drain took, null when it did not finish within the deadline. */
+  readonly drainSeconds: number | null;
+}
+
+/** Largest backlog growth still called bounded, as a share of the target rate. */
+export const MAX_SLOPE_SHARE = 0.02;
+/** The generator must write at least this share of the target, or the step did not test its rate. */
+export const MIN_WRITTEN_SHARE = 0.95;
+
+/** The verdict: sustained, or the reasons why not (all of them, in words). */
+export function judgeStep(facts: StepFacts): { sustained: boolean; reason: string | null } {
+  const reasons: string[] = [];
+  const maxSlope = MAX_SLOPE_SHARE * facts.targetLogsPerS;
+  if (facts.backlogSlopePerS > maxSlope) {
+    reasons.push(`backlog grew ${Math.round(facts.backlogSlopePerS)} lines/s (limit ${Math.round(maxSlope)})`);
+  }
+  if (facts.writtenLogsPerS < MIN_WRITTEN_SHARE * facts.targetLogsPerS) {
+    reasons.push(`generator wrote only ${Math.round(facts.writtenLogsPerS)} lines/s`);
+  }
+  for (const [store, stored] of [['OpenSearch', facts.storedOpenSearch], ['PostgreSQL', facts.storedPostgres]] as const) {
+    if (stored < facts.written) reasons.push(`${facts.written - stored} lines missing in ${store}`);
+    if (stored > facts.written) reasons.push(`${stored - facts.written} lines too many in ${store}`);
+  }
+  if (facts.drainSeconds === null) reasons.push('backlog not drained before the deadline');
+  if (facts.written === 0) reasons.push('nothing written');
+  return reasons.length === 0 ? { sustained: true, reason: null } : { sustained: false, reason: reasons.join('; ') };
+}
+
+/** The next thing the ramp runs: a ramp step, a confirmation run, or the end with the figure found. */
+export type RampAction =
+  | { readonly kind: 'step'; readonly rate: number }
+  | { readonly kind: 'confirm'; readonly rate: number; readonly attempt: number }
+  | { readonly kind: 'done'; readonly sustainedLogsPerS: number };
+
+/** What has happened so far. */
+export interface RampHistory {
+  readonly ramp: readonly { readonly targetLogsPerS: number; readonly sustained: boolean }[];
+  readonly confirmations: readonly { readonly targetLogsPerS: number; readonly sustained: boolean }[];
+}
+
+/** Share the rate drops by when the confirmation run fails: one retry at 80%. */
+export const CONFIRM_STEP_DOWN = 0.2;
+
+/**
+ * Ramp through `rates` until a step is not sustained; then confirm the highest sustained rate
+ * with one long run; if that fails, retry once 20% lower; the figure is the rate a confirmation
+ * run held (0 when none did).
+ */
+export function nextRampAction(rates: readonly number[], history: RampHistory): RampAction {
+  const { ramp, confirmations } = history;
+  const failedStep = ramp.some((step) => !step.sustained);
+  if (!failedStep && ramp.length < rates.length) return { kind: 'step', rate: rates[ramp.length]! };
+  const best = ramp.filter((step) => step.sustained).reduce((max, step) => Math.max(max, step.targetLogsPerS), 0);
+  const held = confirmations.find((run) => run.sustained);
+  if (held !== undefined) return { kind: 'done', sustainedLogsPerS: held.targetLogsPerS };
+  if (best === 0) return { kind: 'done', sustainedLogsPerS: 0 };
+  if (confirmations.length === 0) return { kind: 'confirm', rate: best, attempt: 1 };
+  if (confirmations.length === 1) return { kind: 'confirm', rate: Math.round(best * (1 - CONFIRM_STEP_DOWN)), attempt: 2 };
+  return { kind: 'done', sustainedLogsPerS: 0 };
+}
