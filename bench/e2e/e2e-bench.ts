@@ -16,13 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { createSearchableCheck } from '../../canary/searchable-check.js';
 import { createOpenSearchClient } from '../../lib/opensearch.js';
 import { createPgPool } from '../../lib/postgres.js';
 import type { E2eResult } from './e2e-result.js';
 import { parseE2eOptions } from './e2e-options.js';
 import { renderMarkdownTable } from './markdown-table.js';
 import { isIdle, readPipelineState, type PipelineState } from './pipeline-state.js';
+import { createProbeSearch } from './probe-search.js';
 import { runStep, type SeriesPoint, type StepRun } from './run-step.js';
 import { nextRampAction } from './sustained-decision.js';
 
@@ -70,12 +70,12 @@ try {
   const settledClean = isIdle(state, previous);
   if (!settledClean) logger.warn({ state }, 'the pipeline is still busy at the settle deadline; measuring anyway');
 
-  const check = createSearchableCheck({ client: openSearch, indexPattern: 'sawmill-logs-*', requestTimeoutMs: 5000 });
+  const search = createProbeSearch(openSearch, 'sawmill-logs-*', 5000);
   const series: SeriesPoint[] = [];
   const ctx = {
     openSearch,
     pool,
-    check,
+    search,
     logger,
     demoDir: path.join(local, 'data', 'demo-logs'),
     probePath: path.join(local, 'data', 'canary', 'bench-probes.log'),

@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SearchableCheck } from '../../canary/searchable-check.js';
 import type { Logger } from '../../lib/logger.js';
 import type { OpenSearchClient } from '../../lib/opensearch.js';
 import type { PgPool } from '../../lib/postgres.js';
@@ -16,6 +15,7 @@ import { startUsageMeter } from './component-usage.js';
 import type { E2eStep } from './e2e-result.js';
 import { latencySummary } from './percentiles.js';
 import { startProber } from './probe-latency.js';
+import type { ProbeSearch } from './probe-search.js';
 import { countStep, type StoreCounts } from './store-counts.js';
 import { judgeStep } from './sustained-decision.js';
 
@@ -32,7 +32,7 @@ export interface SeriesPoint {
 export interface StepContext {
   readonly openSearch: OpenSearchClient;
   readonly pool: PgPool;
-  readonly check: SearchableCheck;
+  readonly search: ProbeSearch;
   readonly logger: Logger;
   readonly demoDir: string;
   readonly probePath: string;
@@ -85,7 +85,7 @@ export async function runStep(ctx: StepContext, rate: number, seconds: number): 
     if (message.done === true) final = message;
   });
   logger.info({ rate, seconds, tag, generator_pid: child.pid }, 'step started');
-  const prober = startProber({ path: ctx.probePath, check: ctx.check, probesPerS: ctx.probesPerS, timeoutMs: ctx.probeTimeoutS * 1000, logger });
+  const prober = startProber({ path: ctx.probePath, search: ctx.search, probesPerS: ctx.probesPerS, timeoutMs: ctx.probeTimeoutS * 1000, logger });
 
   const stepStart = performance.now();
   const samples: BacklogSample[] = [];
