@@ -17,7 +17,9 @@ describe('judgeStep', () => {
   });
 
   it('names every reason a step is not sustained', () => {
-    expect(judgeStep({ ...GOOD, backlogSlopePerS: 41 }).reason).to.equal('backlog grew 41 lines/s (limit 40)');
+    expect(judgeStep({ ...GOOD, backlogSlopePerS: 101 }).reason).to.equal('backlog grew 101 lines/s (limit 100)');
+    expect(judgeStep({ ...GOOD, backlogSlopePerS: 99 }).sustained).to.equal(true);
+    expect(judgeStep({ ...GOOD, drainSeconds: 31 }).reason).to.equal('backlog took 31 s to drain (limit 30 s)');
     expect(judgeStep({ ...GOOD, storedOpenSearch: GOOD.written - 3 }).reason).to.equal('3 lines missing in OpenSearch');
     expect(judgeStep({ ...GOOD, storedPostgres: GOOD.written + 2 }).reason).to.equal('2 lines too many in PostgreSQL');
     expect(judgeStep({ ...GOOD, drainSeconds: null }).reason).to.equal('backlog not drained before the deadline');
