@@ -3,7 +3,7 @@
 # and stops what it started. Everything lands under .local/ (git-ignored).
 
 SHELL := /bin/bash
-# Number of Kafka brokers for `make up` (1, or 3 for the failure drills); when unset, Kafka keeps
+# Number of Kafka brokers for `make up` (1, or 3 for a replicated cluster; the broker-crash drill runs its own); when unset, Kafka keeps
 # the size its data was formatted for. Passed to the scripts through the environment.
 ifdef BROKERS
 export BROKERS
