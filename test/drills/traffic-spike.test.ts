@@ -86,7 +86,7 @@ describe(`drill: traffic spike (${scale.name})`, function () {
       const greedyToken = await login(api.url, 'drill-greedy');
 
       const started = Date.now();
-      const running = startDrillLoad(current, { logsPerS: scale.baseLogsPerS });
+      const running = startDrillLoad(current, { logsPerS: scale.spikeBaseLogsPerS });
       load = running;
       await sleep(baseMs / 2);
       // Baseline: the backlog at the base rate, sampled over the second half of the base phase.
@@ -96,10 +96,10 @@ describe(`drill: traffic spike (${scale.name})`, function () {
         await sleep(1000);
       }
       const baseline = Math.max(...samples);
-      const bound = Math.max(2 * baseline, baseline + 3 * scale.baseLogsPerS);
-      process.stderr.write(`drill traffic-spike: base ${scale.baseLogsPerS} lines/s, backlog samples ${samples.join(',')} → baseline ${baseline}, bound ${bound}\n`);
+      const bound = Math.max(2 * baseline, baseline + 3 * scale.spikeBaseLogsPerS);
+      process.stderr.write(`drill traffic-spike: base ${scale.spikeBaseLogsPerS} lines/s, backlog samples ${samples.join(',')} → baseline ${baseline}, bound ${bound}\n`);
 
-      running.setRate(scale.baseLogsPerS * SPIKE_FACTOR);
+      running.setRate(scale.spikeBaseLogsPerS * SPIKE_FACTOR);
       const spikeStart = Date.now();
       const statuses = new Map<number, number>();
       let searches = 0;
@@ -117,7 +117,7 @@ describe(`drill: traffic spike (${scale.name})`, function () {
       for (let burst = 0; burst < 3; burst += 1) greedy.push(...(await Promise.all(Array.from({ length: Math.ceil((DRILL_API_PRINCIPAL_LIMIT.points * 1.5) / 3) }, () => search(api.url, greedyToken)))));
       await searcher;
       const peak = await backlog(current, running);
-      running.setRate(scale.baseLogsPerS);
+      running.setRate(scale.spikeBaseLogsPerS);
       const spikeEnded = Date.now();
       const greedyStatuses = new Map<number, number>();
       for (const { status } of greedy) greedyStatuses.set(status, (greedyStatuses.get(status) ?? 0) + 1);

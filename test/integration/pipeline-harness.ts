@@ -22,7 +22,7 @@ import { startPipeline, type RunningPipeline } from '../../processors/run-pipeli
 import { topicValueSchema, type AlertEvent, type AlertRule, type RawLogEvent } from '../../schemas/log-schemas.js';
 import { AvroSerde } from '../../topology/internal/serdes/avro-serde.js';
 import { waitFor } from '../support/wait-for.js';
-import { createTestTopics } from '../support/create-test-topics.js';
+import { createTestTopics, pipelineTopicNames } from '../support/create-test-topics.js';
 
 export const BROKERS = parseBrokerList(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 export const REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081';
@@ -107,14 +107,7 @@ export class PipelineHarness {
     const kafka = createKafka({ brokers: BROKERS, clientId: run, logger });
     const admin = kafka.admin();
     await admin.connect();
-    const topics: TestTopics = {
-      raw: `${run}.logs.raw`,
-      enriched: `${run}.logs.enriched`,
-      deadLetter: `${run}.logs.dlq`,
-      stats: `${run}.stats.windowed`,
-      alerts: `${run}.alerts`,
-      alertRules: `${run}.alert-rules`,
-    };
+    const topics: TestTopics = pipelineTopicNames(run);
     await createTestTopics(admin, [
         { topic: topics.raw, numPartitions: rawPartitions, configEntries: [{ name: 'max.message.bytes', value: String(RAW_MAX_MESSAGE_BYTES) }] },
         { topic: topics.enriched, numPartitions: 3, configEntries: [{ name: 'max.message.bytes', value: String(RAW_MAX_MESSAGE_BYTES) }] },

@@ -29,3 +29,15 @@ export async function createTestTopics(admin: Admin, topics: ITopicConfig[], tim
     { timeoutMs, intervalMs: 200, detail: () => last },
   );
 }
+
+/** The pipeline's six topic names under one test run's prefix: `<run>.logs.raw`, `<run>.logs.enriched`, … */
+export function pipelineTopicNames(run: string): { raw: string; enriched: string; deadLetter: string; stats: string; alerts: string; alertRules: string } {
+  return {
+    raw: `${run}.logs.raw`,
+    enriched: `${run}.logs.enriched`,
+    deadLetter: `${run}.logs.dlq`,
+    stats: `${run}.stats.windowed`,
+    alerts: `${run}.alerts`,
+    alertRules: `${run}.alert-rules`,
+  };
+}

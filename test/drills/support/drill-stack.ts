@@ -19,9 +19,10 @@ import { insertUser } from '../../../api/auth/user-store.js';
 import { topicValueSchema, TOPIC_VALUE_SCHEMAS, type AvroTopic } from '../../../schemas/log-schemas.js';
 import { registerSchemas } from '../../../schemas/register.js';
 import { runMigrations } from '../../../sinks/postgres/migrate.js';
-import { createTestTopics } from '../../support/create-test-topics.js';
+import { createTestTopics, pipelineTopicNames } from '../../support/create-test-topics.js';
 import { sawmillProcess, type SawmillProcess } from '../../support/sawmill-process.js';
 import { waitFor } from '../../support/wait-for.js';
+import { dropDatabase } from '../../integration/sink-test-kit.js';
 import { acknowledgedFiles } from './agent-checkpoint.js';
 import type { DrillService, DrillStack, DrillStackOptions } from './drill-types.js';
 
@@ -52,14 +53,7 @@ export async function createDrillStack(options: DrillStackOptions): Promise<Dril
   const replicationFactor = options.replicationFactor ?? 1;
   const minInsync = options.minInsyncReplicas ?? 1;
   const partitions = options.partitions ?? 6;
-  const topics = {
-    raw: `${run}.logs.raw`,
-    enriched: `${run}.logs.enriched`,
-    deadLetter: `${run}.logs.dlq`,
-    stats: `${run}.stats.windowed`,
-    alerts: `${run}.alerts`,
-    alertRules: `${run}.alert-rules`,
-  };
+  const topics = pipelineTopicNames(run);
   const applicationId = `${run}-stream`;
   const groups = {
     stream: applicationId,
@@ -143,15 +137,7 @@ export async function createDrillStack(options: DrillStackOptions): Promise<Dril
     } finally {
       await maintenance.end();
     }
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName)} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    });
+    cleanups.push(() => dropDatabase(databaseName));
     const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
     try {
       await runMigrations(pool);

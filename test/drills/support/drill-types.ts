@@ -18,6 +18,12 @@ export interface DrillScale {
   readonly name: 'short' | 'full';
   /** Base rate of the load, lines/s (full: 10,000). */
   readonly baseLogsPerS: number;
+  /**
+   * Base rate of the traffic-spike drill, lines/s (full: 10,000). Its backlog must come back to
+   * the baseline while the load continues at this rate, so it must sit below the rate the pipeline
+   * sustains: short 600 (the 15 s spike at 3,000 lines/s adds 45,000 lines to work off).
+   */
+  readonly spikeBaseLogsPerS: number;
   /** How long the load runs, ms. */
   readonly loadMs: number;
   /** Length of an outage (a store stopped, a broker down), ms (full: 60,000). */
