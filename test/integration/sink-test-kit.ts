@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import kafkajs from 'kafkajs';
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { EnrichedLogEvent } from '../../schemas/log-schemas.js';
 import { topicValueSchema } from '../../schemas/log-schemas.js';
@@ -162,18 +162,23 @@ export async function groupLag(groupId: string, topic: string): Promise<number> 
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    let lag = 0;
-    for (const end of ends) {
-      const found = committed?.partitions.find((p) => p.partition === end.partition);
-      const position = found === undefined || Number(found.offset) < 0 ? Number(end.low) : Number(found.offset);
-      lag += Number(end.high) - position;
-    }
-    return lag;
+    return await groupLagWith(admin, groupId, topic);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** groupLag through an admin client the caller keeps connected (drills poll it every second). */
+export async function groupLagWith(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  let lag = 0;
+  for (const end of ends) {
+    const found = committed?.partitions.find((p) => p.partition === end.partition);
+    const position = found === undefined || Number(found.offset) < 0 ? Number(end.low) : Number(found.offset);
+    lag += Math.max(0, Number(end.high) - position);
+  }
+  return lag;
 }
 
 /** Records in `topic` (sum of high minus low watermarks). */

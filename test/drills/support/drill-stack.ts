@@ -9,10 +9,9 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import kafkajs, { type Admin } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { hashPassword } from '../../../api/auth/passwords.js';
 import { insertUser } from '../../../api/auth/user-store.js';
@@ -22,7 +21,8 @@ import { runMigrations } from '../../../sinks/postgres/migrate.js';
 import { createTestTopics, pipelineTopicNames } from '../../support/create-test-topics.js';
 import { sawmillProcess, type SawmillProcess } from '../../support/sawmill-process.js';
 import { waitFor } from '../../support/wait-for.js';
-import { dropDatabase } from '../../integration/sink-test-kit.js';
+import { dropDatabase, groupLagWith } from '../../integration/sink-test-kit.js';
+import { freePort } from '../../support/kafka-node.js';
 import { acknowledgedFiles } from './agent-checkpoint.js';
 import type { DrillService, DrillStack, DrillStackOptions } from './drill-types.js';
 
@@ -280,7 +280,7 @@ export async function createDrillStack(options: DrillStackOptions): Promise<Dril
   };
   const api = options.withApi === true ? { url: service('api').url, token: '' } : undefined;
 
-  const lagOf = async (which: 'stream' | 'sink-postgres' | 'sink-opensearch'): Promise<number> => groupLag(admin, groups[which], which === 'stream' ? topics.raw : topics.enriched);
+  const lagOf = async (which: 'stream' | 'sink-postgres' | 'sink-opensearch'): Promise<number> => groupLagWith(admin, groups[which], which === 'stream' ? topics.raw : topics.enriched);
 
   const stack: DrillStack = {
     name,
@@ -366,23 +366,12 @@ export async function login(apiUrl: string, username: string): Promise<string> {
   return body.accessToken;
 }
 
-/**
- * Records between `groupId`'s committed offsets and the last stable offsets of `topic` (a
- * partition without a commit counts from its start). On a topic written in transactions the end
- * offset is the one after the last commit marker, which a consumer never commits past; a lag that
- * is only those markers is checked in `residualIsMarkers`.
+/*
+ * Lag is groupLagWith (sink-test-kit): records between a group's committed offsets and the last
+ * stable offsets. On a topic written in transactions the end offset is the one after the last commit
+ * marker, which a consumer never commits past; a lag that is only those markers is checked in
+ * `residualIsMarkers`.
  */
-async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  let lag = 0;
-  for (const end of ends) {
-    const found = committed?.partitions.find((p) => p.partition === end.partition);
-    const position = found === undefined || Number(found.offset) < 0 ? Number(end.low) : Number(found.offset);
-    lag += Math.max(0, Number(end.high) - position);
-  }
-  return lag;
-}
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -390,11 +379,3 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no free port');
-  return address.port;
-}
