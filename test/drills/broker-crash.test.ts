@@ -96,7 +96,6 @@ describe(`drill: Kafka broker crash (${scale.name})`, function () {
       log(`drained in ${Date.now() - loadEnded} ms`);
       const ledger = await checkLedger(current);
       log(`ledger: ${ledgerSummary(ledger)}; kills: ${history.join(' | ')}`);
-      expect(ledger.opensearch.expected, 'every written line acknowledged').to.equal(written);
       const firstMissing = /\(seq (\d+)\)/.exec(ledger.opensearch.missingExamples[0] ?? ledger.postgres.missingExamples[0] ?? '');
       if (firstMissing !== null) {
         // Where the pipeline dropped it: never in logs.raw (agent), only in an aborted transaction or
@@ -108,7 +107,7 @@ describe(`drill: Kafka broker crash (${scale.name})`, function () {
           log(`missing seq ${seq} in ${topic} (${isolation}): ${findSeq(nodes.brokers, topic, isolation, seq).join(', ') || 'not found'}`);
         }
       }
-      assertLedgerClean(ledger);
+      assertLedgerClean(ledger, written);
     } catch (error) {
       log(`failed; service output:\n${current.output()}`);
       throw error;

@@ -35,11 +35,13 @@ describe('drills: ledger comparison', () => {
   it('assertLedgerClean throws with the numbers unless both stores are clean', () => {
     const clean = compareStore('opensearch', expected, [...expected].map(([id, seq]) => ({ id, seq })));
     const dirty = compareStore('postgres', expected, [{ id: 'a', seq: 0 }]);
-    expect(() => assertLedgerClean({ drill: 'x', opensearch: clean, postgres: { ...clean, store: 'postgres' } })).not.to.throw();
-    expect(() => assertLedgerClean({ drill: 'x', opensearch: clean, postgres: dirty })).to.throw(/postgres missing 2 duplicated 0/);
+    expect(() => assertLedgerClean({ drill: 'x', opensearch: clean, postgres: { ...clean, store: 'postgres' } }, 3)).not.to.throw();
+    expect(() => assertLedgerClean({ drill: 'x', opensearch: clean, postgres: dirty }, 3)).to.throw(/postgres missing 2 duplicated 0/);
+    // A line written but never acknowledged by the agent is not in the ledger: the count catches it.
+    expect(() => assertLedgerClean({ drill: 'x', opensearch: clean, postgres: { ...clean, store: 'postgres' } }, 4)).to.throw(/acknowledged 3 of the 4 lines/);
     expect(ledgerSummary({ drill: 'x', opensearch: clean, postgres: dirty })).to.equal('drill x: expected 3; opensearch missing 0 duplicated 0; postgres missing 2 duplicated 0');
     const empty = compareStore('opensearch', new Map(), []);
-    expect(() => assertLedgerClean({ drill: 'x', opensearch: empty, postgres: { ...empty, store: 'postgres' } })).to.throw(/nothing was acknowledged/);
+    expect(() => assertLedgerClean({ drill: 'x', opensearch: empty, postgres: { ...empty, store: 'postgres' } }, 5)).to.throw(/nothing at all/);
   });
 
   it('drill lines carry their seq', () => {

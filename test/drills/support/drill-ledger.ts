@@ -172,10 +172,15 @@ export function ledgerSummary(ledger: DrillLedger): string {
   return `drill ${ledger.drill}: expected ${ledger.opensearch.expected}; opensearch missing ${ledger.opensearch.missing} duplicated ${ledger.opensearch.duplicated}; postgres missing ${ledger.postgres.missing} duplicated ${ledger.postgres.duplicated}`;
 }
 
-/** Throws with every number and the examples unless both stores have 0 missing and 0 duplicated (and something was expected at all). */
-export function assertLedgerClean(ledger: DrillLedger): void {
+/**
+ * Throws with every number and the examples unless the agent acknowledged every one of the
+ * `written` lines and both stores have 0 missing and 0 duplicated.
+ */
+export function assertLedgerClean(ledger: DrillLedger, written: number): void {
   const stores = [ledger.opensearch, ledger.postgres];
-  if (ledger.opensearch.expected > 0 && stores.every((s) => s.missing === 0 && s.duplicated === 0)) return;
+  const expected = ledger.opensearch.expected;
+  if (expected === written && expected > 0 && stores.every((s) => s.missing === 0 && s.duplicated === 0)) return;
   const details = stores.map((s) => `${s.store}: missing ${s.missing} [${s.missingExamples.join('; ')}], duplicated ${s.duplicated} [${s.duplicatedExamples.join('; ')}]`);
-  throw new Error(`${ledgerSummary(ledger)}${ledger.opensearch.expected === 0 ? ' (nothing was acknowledged: the drill wrote nothing?)' : ''}\n${details.join('\n')}`);
+  const acknowledged = expected === written ? '' : ` (the agent acknowledged ${expected} of the ${written} lines written${expected === 0 ? ': nothing at all' : ''})`;
+  throw new Error(`${ledgerSummary(ledger)}${acknowledged}\n${details.join('\n')}`);
 }
