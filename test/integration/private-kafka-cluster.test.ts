@@ -3,7 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
+import { pino } from 'pino';
 import { producerDefaults, sendDefaults } from '../../lib/kafka/client.js';
+import { patientAdmin } from '../../topology/internal/runtime/patient-admin.js';
 import { createTestTopics } from '../support/create-test-topics.js';
 import { waitFor } from '../support/wait-for.js';
 import { createPrivateKafkaCluster, type PrivateKafkaCluster } from '../support/private-kafka-cluster.js';
@@ -98,5 +100,50 @@ describe('private three-node Kafka cluster (KRaft, replication 3, min ISR 2)', f
     const missing = Array.from({ length: sent }, (_, n) => String(n)).filter((n) => !seen.has(n));
     const duplicated = [...seen].filter(([, count]) => count > 1).map(([value]) => value);
     expect({ sent, total, missing: missing.length, duplicated: duplicated.length }).to.deep.equal({ sent, total: sent, missing: 0, duplicated: 0 });
+  });
+
+  it("answers every end-offset lookup of the topology's patient admin while the leader is killed, restarted and elected back", async () => {
+    const kafka = new kafkajs.Kafka({ brokers: cluster.brokers, clientId: 'private-cluster-test', logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+    const movedTopic = `${topic}-moved`;
+    const plain = kafka.admin();
+    const patient = patientAdmin(kafka.admin(), { kafka, logger: pino({ level: 'silent' }) });
+    await plain.connect();
+    await patient.connect();
+    // Both clients look up end offsets back to back for the whole failover, as a rebalancing topology does.
+    const tally = { plain: { ok: 0, failed: new Map<string, number>() }, patient: { ok: 0, failed: new Map<string, number>() } };
+    let looking = true;
+    const lookUp = async (client: Pick<kafkajs.Admin, 'fetchTopicOffsets'>, counts: { ok: number; failed: Map<string, number> }): Promise<void> => {
+      while (looking) {
+        try {
+          await client.fetchTopicOffsets(movedTopic);
+          counts.ok += 1;
+        } catch (error) {
+          const kind = (error as { type?: string }).type ?? (error as Error).name;
+          counts.failed.set(kind, (counts.failed.get(kind) ?? 0) + 1);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    let loops: Promise<void>[] = [];
+    try {
+      await createTestTopics(plain, [{ topic: movedTopic, numPartitions: 1 }]);
+      loops = [lookUp(plain, tally.plain), lookUp(patient, tally.patient)];
+      const preferred = await cluster.leaderOf(movedTopic, 0);
+      await cluster.killNode(preferred);
+      expect(await cluster.leaderOf(movedTopic, 0)).to.not.equal(preferred);
+      await cluster.startNode(preferred);
+      await cluster.electPreferredLeader(movedTopic, 0);
+      await waitFor('the preferred replica leads again', async () => (await cluster.leaderOf(movedTopic, 0)) === preferred, { timeoutMs: 30_000 });
+      await waitFor('a few lookups after the election', () => tally.patient.ok > 0, { timeoutMs: 60_000 });
+    } finally {
+      looking = false;
+      await Promise.all(loops);
+      await plain.disconnect();
+      await patient.disconnect();
+    }
+    const show = (counts: { ok: number; failed: Map<string, number> }): string => `${counts.ok} answered, failed ${JSON.stringify(Object.fromEntries(counts.failed))}`;
+    console.log(`      kafkajs admin: ${show(tally.plain)}; patient admin: ${show(tally.patient)}`);
+    expect(tally.patient.failed.size, show(tally.patient)).to.equal(0);
+    expect(tally.patient.ok).to.be.greaterThan(0);
   });
 });

@@ -26,6 +26,8 @@ export interface PrivateKafkaCluster {
   leaderOf(topic: string, partition: number): Promise<number>;
   /** Index of the node coordinating each open transactional id (from the transactions tool), by transactional id. */
   transactionCoordinators(): Promise<Map<string, number>>;
+  /** Moves the leadership of `topic`'s partition back to its preferred (first) replica, as Kafka's periodic rebalance does. */
+  electPreferredLeader(topic: string, partition: number): Promise<void>;
   /** Waits until every partition of every topic has its whole replica set in its ISR. */
   waitFullyInSync(timeoutMs?: number): Promise<void>;
   /** Whether node i's JVM is running. */
@@ -186,6 +188,10 @@ export async function createPrivateKafkaCluster(dir: string, nodes = 3): Promise
         }
       }, { timeoutMs: 60_000, intervalMs: 250, detail: () => seen });
       return leader;
+    },
+    async electPreferredLeader(topic, partition) {
+      const live = brokers.filter((_, i) => isRunning(i));
+      await runKafkaTool(layouts[0]!.dir, 'org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', live.join(','), '--election-type', 'PREFERRED', '--topic', topic, '--partition', String(partition)]);
     },
     async transactionCoordinators() {
       const live = brokers.filter((_, i) => isRunning(i));

@@ -39,6 +39,7 @@ import { StaleCommitError, type Committer, type PartitionOffset } from './commit
 import { ensureInternalTopics } from './internal-topics.js';
 import { LagSampler } from './lag-sampler.js';
 import { OffsetTracker } from './offset-tracker.js';
+import { patientAdmin } from './patient-admin.js';
 import { SerialLock } from './serial-lock.js';
 import { createTaskAssignor } from './task-assignor.js';
 import { TaskManager, type PartitionAssignment } from './task-manager.js';
@@ -113,7 +114,8 @@ export async function startTopology(options: StartTopologyOptions): Promise<Runn
   const logger = (options.logger ?? createLogger('topology')).child({ application_id: applicationId });
   const metrics = options.registry ? createTopologyMetrics(options.registry) : undefined;
 
-  const admin = kafka.admin();
+  // Offset lookups run during rebalances; they must outlast the leader elections a broker crash causes.
+  const admin = patientAdmin(kafka.admin(), { kafka, logger });
   await admin.connect();
   try {
     // Every topic's partition count: the plan picks its sources from it and checks co-partitioning.
