@@ -1,12 +1,13 @@
 /**
  * The end-to-end benchmark (issue #11, part 1): agent file → Kafka → stream → OpenSearch and
  * PostgreSQL on the local stack, ramped step by step to the highest rate the whole pipeline
- * sustains with zero loss and bounded backlog, then confirmed with one long run. Expects the stack
+ * sustains with zero loss and bounded backlog, narrowed by bisection after the first failed step,
+ * then confirmed with one long run. Expects the stack
  * running: postgres, kafka, opensearch, registry, topics, stream, sink-postgres, sink-opensearch
  * and agent (`infra/local/stack up stream sink-postgres sink-opensearch agent`), and no other
  * writer (no `demo`, no `canary`). Run from the repository root, under the machine lock:
  *
- *   flock -x /tmp/sawmill-machine.lock npx tsx bench/e2e/e2e-bench.ts [--rates 2000,4000] [--step-s 60] [--confirm-s 180] [--drain-timeout-s 90]
+ *   flock -x /tmp/sawmill-machine.lock npx tsx bench/e2e/e2e-bench.ts [--rates 2000,4000] [--refine-steps 2] [--step-s 60] [--confirm-s 180] [--drain-timeout-s 90]
  *
  * Writes bench/results/e2e-<timestamp>.json and bench/results/e2e.json; prints a Markdown table
  * on stdout; logs go to stderr.
@@ -91,7 +92,7 @@ try {
   const confirmations: StepRun[] = [];
   let sustainedLogsPerS = 0;
   for (;;) {
-    const action = nextRampAction(options.rates, { ramp, confirmations });
+    const action = nextRampAction(options.rates, { ramp, confirmations }, options.refineSteps);
     if (action.kind === 'done') {
       sustainedLogsPerS = action.sustainedLogsPerS;
       break;

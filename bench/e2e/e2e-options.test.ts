@@ -20,6 +20,15 @@ describe('parseE2eOptions', () => {
     expect(options.drainTimeoutS).to.equal(45);
   });
 
+  it('reads the refinement steps, 0 to 10, defaulting to 2', () => {
+    expect(parseE2eOptions([]).refineSteps).to.equal(2);
+    expect(parseE2eOptions(['--refine-steps', '0']).refineSteps).to.equal(0);
+    expect(parseE2eOptions(['--refine-steps=4']).refineSteps).to.equal(4);
+    for (const argv of [['--refine-steps', '-1'], ['--refine-steps', '1.5'], ['--refine-steps', '11'], ['--refine-steps']]) {
+      expect(() => parseE2eOptions(argv), argv.join(' ')).to.throw(/--refine-steps/);
+    }
+  });
+
   it('refuses unknown flags, missing or non-positive values and rates that do not increase', () => {
     for (const argv of [['--speed', '3'], ['--step-s'], ['--step-s', '0'], ['--confirm-s', 'x'], ['--rates', '3000,1000'], ['--rates', '1000,,2000']]) {
       expect(() => parseE2eOptions(argv), argv.join(' ')).to.throw(ConfigError);

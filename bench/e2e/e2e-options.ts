@@ -5,6 +5,8 @@ import { ConfigError } from '../../lib/errors.js';
 export interface E2eOptions {
   /** Target rates of the ramp, lines/s, increasing; the ramp stops at the first step not sustained. */
   readonly rates: readonly number[];
+  /** Bisection steps between the last held and the first failed rate, before confirming (0: none). */
+  readonly refineSteps: number;
   /** Seconds each ramp step writes. */
   readonly stepS: number;
   /** Seconds of the confirmation run at the highest sustained rate (the issue asks for at least 180). */
@@ -23,6 +25,7 @@ export interface E2eOptions {
 
 export const DEFAULT_E2E_OPTIONS: E2eOptions = Object.freeze({
   rates: Object.freeze([2000, 4000, 6000, 8000, 10000, 12000, 15000, 20000, 25000, 30000]),
+  refineSteps: 2,
   stepS: 60,
   confirmS: 180,
   drainTimeoutS: 90,
@@ -63,6 +66,11 @@ export function parseE2eOptions(argv: readonly string[]): E2eOptions {
         if (rates[r]! <= rates[r - 1]!) throw new ConfigError(`--rates must increase, got ${text}`, 'command line', '--rates');
       }
       options.rates = rates;
+    } else if (flag === '--refine-steps') {
+      const text = value();
+      const steps = Number(text);
+      if (text === undefined || !/^\d+$/.test(text) || steps > 10) throw new ConfigError(`--refine-steps needs a whole number from 0 to 10, got ${JSON.stringify(text)}`, 'command line', '--refine-steps');
+      options.refineSteps = steps;
     } else if (flag === '--results-dir') {
       const text = value();
       if (text === undefined || text === '') throw new ConfigError('--results-dir needs a path', 'command line', '--results-dir');
@@ -70,7 +78,7 @@ export function parseE2eOptions(argv: readonly string[]): E2eOptions {
     } else if (flag in NUMERIC_FLAGS) {
       options[NUMERIC_FLAGS[flag as keyof typeof NUMERIC_FLAGS]] = positiveNumber(flag, value());
     } else {
-      throw new ConfigError(`unknown option ${flag}; known: --rates, --results-dir, ${Object.keys(NUMERIC_FLAGS).join(', ')}`, 'command line', flag);
+      throw new ConfigError(`unknown option ${flag}; known: --rates, --refine-steps, --results-dir, ${Object.keys(NUMERIC_FLAGS).join(', ')}`, 'command line', flag);
     }
   }
   return options;

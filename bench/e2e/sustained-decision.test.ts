@@ -56,4 +56,29 @@ describe('nextRampAction', () => {
   it('reports 0 when not even the first step held', () => {
     expect(nextRampAction(rates, { ramp: [bad(2000)], confirmations: [] })).to.deep.equal({ kind: 'done', sustainedLogsPerS: 0 });
   });
+
+  describe('refining between the last held and the first failed rate', () => {
+    it('bisects, on multiples of 100, for at most the steps allowed', () => {
+      const ramp = [ok(2000), bad(4000)];
+      expect(nextRampAction(rates, { ramp, confirmations: [] }, 2)).to.deep.equal({ kind: 'step', rate: 3000 });
+      expect(nextRampAction(rates, { ramp: [...ramp, ok(3000)], confirmations: [] }, 2)).to.deep.equal({ kind: 'step', rate: 3500 });
+      expect(nextRampAction(rates, { ramp: [...ramp, bad(3000)], confirmations: [] }, 2)).to.deep.equal({ kind: 'step', rate: 2500 });
+      expect(nextRampAction(rates, { ramp: [...ramp, ok(3000), bad(3500)], confirmations: [] }, 2)).to.deep.equal({ kind: 'confirm', rate: 3000, attempt: 1 });
+    });
+
+    it('stops once the gap is within 10% of the failed rate', () => {
+      expect(nextRampAction(rates, { ramp: [ok(2000), bad(4000), ok(3000), ok(3500), ok(3800)], confirmations: [] }, 9)).to.deep.equal({ kind: 'confirm', rate: 3800, attempt: 1 });
+    });
+
+    it('searches below the first rate when not even that held', () => {
+      expect(nextRampAction(rates, { ramp: [bad(2000)], confirmations: [] }, 2)).to.deep.equal({ kind: 'step', rate: 1000 });
+      expect(nextRampAction(rates, { ramp: [bad(2000), ok(1000)], confirmations: [] }, 2)).to.deep.equal({ kind: 'step', rate: 1500 });
+      expect(nextRampAction(rates, { ramp: [bad(2000), bad(1000), bad(500)], confirmations: [] }, 2)).to.deep.equal({ kind: 'done', sustainedLogsPerS: 0 });
+    });
+
+    it('does not refine when every rate held, or once confirming', () => {
+      expect(nextRampAction(rates, { ramp: [ok(2000), ok(4000), ok(6000)], confirmations: [] }, 2)).to.deep.equal({ kind: 'confirm', rate: 6000, attempt: 1 });
+      expect(nextRampAction(rates, { ramp: [ok(2000), bad(4000)], confirmations: [bad(2000)] }, 2)).to.deep.equal({ kind: 'confirm', rate: 1600, attempt: 2 });
+    });
+  });
 });

@@ -62,17 +62,30 @@ export interface RampHistory {
 
 /** Share the rate drops by when the confirmation run fails: one retry at 80%. */
 export const CONFIRM_STEP_DOWN = 0.2;
+/** Refinement stops once the gap between the best held and the lowest failed rate is this share of the failed one. */
+export const REFINE_MIN_GAP_SHARE = 0.1;
+/** Refinement rates are multiples of this many lines/s. */
+export const REFINE_ROUNDING = 100;
 
 /**
- * Ramp through `rates` until a step is not sustained; then confirm the highest sustained rate
- * with one long run; if that fails, retry once 20% lower; the figure is the rate a confirmation
- * run held (0 when none did).
+ * Ramp through `rates` until a step is not sustained; then narrow the gap between the highest
+ * held rate (0 when none held) and the lowest failed one by bisection, at most `refineSteps`
+ * steps, so a coarse ramp (2,000 then 4,000) still finds the figure in between; then confirm the
+ * highest sustained rate with one long run; if that fails, retry once 20% lower. The figure is the
+ * rate a confirmation run held (0 when none did).
  */
-export function nextRampAction(rates: readonly number[], history: RampHistory): RampAction {
+export function nextRampAction(rates: readonly number[], history: RampHistory, refineSteps = 0): RampAction {
   const { ramp, confirmations } = history;
-  const failedStep = ramp.some((step) => !step.sustained);
-  if (!failedStep && ramp.length < rates.length) return { kind: 'step', rate: rates[ramp.length]! };
+  const firstFailure = ramp.findIndex((step) => !step.sustained);
+  if (firstFailure === -1 && ramp.length < rates.length) return { kind: 'step', rate: rates[ramp.length]! };
   const best = ramp.filter((step) => step.sustained).reduce((max, step) => Math.max(max, step.targetLogsPerS), 0);
+  if (firstFailure !== -1 && confirmations.length === 0) {
+    const refined = ramp.length - firstFailure - 1;
+    const failed = ramp.filter((step) => !step.sustained && step.targetLogsPerS > best).reduce((min, step) => Math.min(min, step.targetLogsPerS), Infinity);
+    const middle = Math.round((best + failed) / 2 / REFINE_ROUNDING) * REFINE_ROUNDING;
+    const worthIt = failed - best > REFINE_MIN_GAP_SHARE * failed && middle > best && middle < failed;
+    if (refined < refineSteps && worthIt) return { kind: 'step', rate: middle };
+  }
   const held = confirmations.find((run) => run.sustained);
   if (held !== undefined) return { kind: 'done', sustainedLogsPerS: held.targetLogsPerS };
   if (best === 0) return { kind: 'done', sustainedLogsPerS: 0 };
