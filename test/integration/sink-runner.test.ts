@@ -7,12 +7,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import type { Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { InvalidInputError, ServiceUnavailableError } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { DLQ_HEADERS } from '../../topology/internal/bad-record-handling.js';
 import { scanTopic } from '../../sinks/runner/dead-letters.js';
-import { createSinkRunner, type SinkRunner, type SinkRunnerOptions } from '../../sinks/runner/sink-runner.js';
+import { createSinkRunner, type SinkRunner, type SinkRunnerOptions, type SinkRunStats } from '../../sinks/runner/sink-runner.js';
 import type { SinkItemResult, SinkRecord, SinkWriter } from '../../sinks/runner/sink-writer.js';
 import { waitFor } from '../support/wait-for.js';
 import { createTopics, deleteTopics, groupLag, testKafka, topicSize, uniqueName } from './sink-test-kit.js';
@@ -62,11 +63,11 @@ describe('sink runner on Kafka', function () {
   const dlq = `${run}.dlq`;
   const runners: SinkRunner[] = [];
 
-  async function produce(values: string[], options: { partition?: number; timestamp?: number } = {}): Promise<void> {
+  async function produce(values: string[], options: { partition?: number; timestamp?: number; to?: string } = {}): Promise<void> {
     const producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
-      topic,
+      topic: options.to ?? topic,
       acks: -1,
       messages: values.map((value) => ({ value, ...(options.partition === undefined ? {} : { partition: options.partition }), ...(options.timestamp === undefined ? {} : { timestamp: String(options.timestamp) }) })),
     });
@@ -188,6 +189,79 @@ describe('sink runner on Kafka', function () {
     expect([...fromOffsets.stored.keys()].sort().join('')).to.equal('hij');
   });
 
+  describe('bounded, with the records before the end deleted', () => {
+    // Fresh topics: deleting records would spoil the shared one.
+    const deleted: string[] = [];
+
+    /** A two-partition topic: `uvw` on partition 0 (deleted by the test), `xyz` on partition 1. */
+    async function freshTopic(): Promise<string> {
+      const name = uniqueName('it_sink_deleted');
+      deleted.push(name);
+      await createTopics({ [name]: 2 });
+      await produce(['u', 'v', 'w'], { to: name, partition: 0 });
+      await produce(['x', 'y', 'z'], { to: name, partition: 1 });
+      return name;
+    }
+
+    /** Deletes everything on `partition` (offset -1: up to the high watermark) and checks the log now starts at its end. */
+    async function deleteAll(name: string, partition: number): Promise<void> {
+      await withAdmin(async (admin) => {
+        // deleteTopicRecords looks up the partition leaders without loading the topic's metadata first.
+        await admin.fetchTopicMetadata({ topics: [name] });
+        await admin.deleteTopicRecords({ topic: name, partitions: [{ partition, offset: '-1' }] });
+        const bounds = (await admin.fetchTopicOffsets(name)).find((entry) => entry.partition === partition);
+        expect(bounds).to.include({ low: '3', high: '3' });
+      });
+    }
+
+    /** Waits for the run to end by itself; a hang fails here instead of at the mocha timeout. */
+    async function endsWithin(runner: SinkRunner, timeoutMs: number): Promise<SinkRunStats> {
+      let settled = false;
+      const done = runner.done.finally(() => (settled = true));
+      done.catch(() => undefined);
+      await waitFor('the bounded run to end by itself', () => settled, { timeoutMs, detail: () => JSON.stringify(runner.stats()) });
+      return done;
+    }
+
+    after(async () => {
+      await deleteTopics(deleted);
+    });
+
+    it('ends when a partition was emptied before start while the group stood below its end', async () => {
+      const name = await freshTopic();
+      const groupId = uniqueName('g');
+      // The group committed offset 0 on both partitions before the records of partition 0 went away.
+      await withAdmin((admin) => admin.setOffsets({ groupId, topic: name, partitions: [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }] }));
+      await deleteAll(name, 0);
+      const writer = new ScriptedWriter();
+      const runner = await start(writer, { topics: [name], groupId, bounded: true });
+      const stats = await endsWithin(runner, 30_000);
+      expect([...writer.stored.keys()].sort().join('')).to.equal('xyz');
+      expect(stats).to.include({ stored: 3, deadLettered: 0 });
+    });
+
+    it('ends when a partition is emptied after start, before its first fetch', async () => {
+      const name = await freshTopic();
+      // The runner's consumer connects after the end offsets and positions were read: delete right then.
+      const kafka = testKafka('sink-runner-it');
+      const consumerOf = kafka.consumer.bind(kafka);
+      kafka.consumer = (config) => {
+        const consumer = consumerOf(config);
+        const connect = consumer.connect.bind(consumer);
+        consumer.connect = async () => {
+          await deleteAll(name, 0);
+          await connect();
+        };
+        return consumer;
+      };
+      const writer = new ScriptedWriter();
+      const runner = await start(writer, { topics: [name], kafka, bounded: true });
+      const stats = await endsWithin(runner, 30_000);
+      expect([...writer.stored.keys()].sort().join('')).to.equal('xyz');
+      expect(stats).to.include({ stored: 3, deadLettered: 0 });
+    });
+  });
+
   it('exposes sawmill_sink_* metrics that promtool accepts', async () => {
     const registry = new Registry();
     const runner = await start(new ScriptedWriter(), { registry, lagIntervalMs: 200 });
@@ -211,6 +285,16 @@ describe('sink runner on Kafka', function () {
     await expectReject(createSinkRunner({ ...base, groupId: 'bad group' }), /groupId/);
   });
 });
+
+async function withAdmin<R>(use: (admin: Admin) => Promise<R>): Promise<R> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 async function expectReject(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   try {

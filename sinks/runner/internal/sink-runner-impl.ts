@@ -19,6 +19,7 @@ import { retry } from '../../../lib/retry.js';
 import { DLQ_HEADERS } from '../../../topology/internal/bad-record-handling.js';
 import type { SinkRunner, SinkRunStats } from '../sink-runner.js';
 import type { SinkItemResult, SinkRecord } from '../sink-writer.js';
+import { deletedPastEnd } from './deleted-past-end.js';
 import { applyStartPosition, readPositions } from './start-position.js';
 import { sinkMetrics, type SinkMetrics } from './sink-metrics.js';
 import type { ResolvedRunnerOptions } from './validate-options.js';
@@ -62,6 +63,8 @@ const partitionKey = (topic: string, partition: number): string => `${topic}\u00
 // A reason is a header value shown to operators; a whole stack or a 1 MB value echoed back is not useful there.
 const MAX_REASON_CHARS = 1000;
 const HEARTBEAT_EVERY_MS = 3000;
+// Bounded runs: how often the low watermarks are read again, to catch records deleted after start (one ListOffsets per topic).
+const DELETED_CHECK_EVERY_MS = 5000;
 /** Set on a dead letter sent without its value because value plus headers exceeded the broker's limit; the value stays in the source topic. */
 export const VALUE_DROPPED_HEADER = 'x-sawmill-dlq-value-dropped-bytes';
 
@@ -81,6 +84,7 @@ export class SinkRunnerImpl<T> implements SinkRunner {
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
+  private deletedCheckTimer: NodeJS.Timeout | undefined;
 
   private buffer: Entry[] = [];
   private bufferBytes = 0;
@@ -136,11 +140,16 @@ export class SinkRunnerImpl<T> implements SinkRunner {
     await applyStartPosition(this.admin, this.groupId, topics, this.options.startFrom);
     if (this.options.bounded) {
       this.endOffsets = new Map();
+      const lows = new Map<string, number>();
       for (const topic of topics) {
-        for (const entry of await this.admin.fetchTopicOffsets(topic)) this.endOffsets.set(partitionKey(topic, entry.partition), Number(entry.high));
+        for (const entry of await this.admin.fetchTopicOffsets(topic)) {
+          this.endOffsets.set(partitionKey(topic, entry.partition), Number(entry.high));
+          lows.set(partitionKey(topic, entry.partition), Number(entry.low));
+        }
       }
       for (const [key, position] of await readPositions(this.admin, this.groupId, topics)) this.positions.set(key, position);
       this.log.info({ end_offsets: Object.fromEntries(this.endOffsets) }, 'bounded run: end offsets captured');
+      this.skipDeleted(lows);
     }
 
     this.producer = kafka.producer({ ...producerDefaults });
@@ -180,6 +189,7 @@ export class SinkRunnerImpl<T> implements SinkRunner {
       this.lagTimer = setInterval(() => void this.sampleLag(), this.options.lagIntervalMs);
       this.lagTimer.unref();
     }
+    if (this.options.bounded) this.scheduleDeletedCheck();
     this.log.info({ topics, bounded: this.options.bounded }, 'sink runner started');
     this.checkBoundedEnd();
   }
@@ -207,6 +217,7 @@ export class SinkRunnerImpl<T> implements SinkRunner {
       clearTimeout(grace);
       this.controller.abort(new Error('sink runner stopped'));
       clearInterval(this.lagTimer);
+      clearTimeout(this.deletedCheckTimer);
       clearTimeout(this.bufferTimer);
       await this.producer?.disconnect().catch(() => undefined);
       await this.admin?.disconnect().catch(() => undefined);
@@ -545,6 +556,46 @@ export class SinkRunnerImpl<T> implements SinkRunner {
     this.log.info(this.stats(), 'bounded run reached the end offsets captured at start');
     // Not awaited: stop waits for the batch that called us to return.
     setImmediate(() => void this.stop());
+  }
+
+  /**
+   * Bounded mode: a partition whose records before its end were deleted (retention, deleteRecords)
+   * has nothing left to read, and no batch would ever move its position; count it as at its end.
+   */
+  private skipDeleted(lows: ReadonlyMap<string, number>): void {
+    if (this.endOffsets === undefined) return;
+    for (const { key, position, end, low } of deletedPastEnd(this.endOffsets, this.positions, lows)) {
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      // Lost to retention is the operator's business, not an error; they still need to see it.
+      this.log.info({ topic, partition: Number(partition), offset: position, end_offset: end, low_watermark: low }, 'bounded run: records up to the end were deleted; nothing left to read on this partition');
+      this.positions.set(key, end);
+    }
+  }
+
+  /** Bounded mode: reads the low watermarks again every few seconds, for records deleted after start, until the run stops. */
+  private scheduleDeletedCheck(): void {
+    this.deletedCheckTimer = setTimeout(() => {
+      void this.checkDeleted().finally(() => {
+        if (this.stopping === undefined) this.scheduleDeletedCheck();
+      });
+    }, DELETED_CHECK_EVERY_MS);
+    this.deletedCheckTimer.unref();
+  }
+
+  private async checkDeleted(): Promise<void> {
+    const admin = this.admin;
+    if (admin === undefined || this.stopping !== undefined) return;
+    try {
+      const lows = new Map<string, number>();
+      for (const topic of this.options.topics) {
+        for (const entry of await admin.fetchTopicOffsets(topic)) lows.set(partitionKey(topic, entry.partition), Number(entry.low));
+      }
+      this.skipDeleted(lows);
+      this.checkBoundedEnd();
+    } catch (error) {
+      // The next check tries again; a broker that stays away shows up in the consumer's own errors.
+      this.log.debug({ err: error }, 'low watermark check failed');
+    }
   }
 
   // ---------------------------------------------------------------------------------------
