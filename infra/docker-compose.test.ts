@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { agentConfigSchema } from '../agent/config.js';
 import { apiConfigSchema } from '../api/config.js';
-import { demoSourceConfigSchema } from '../bench/generator/config.js';
+import { demoCommandConfigSchema } from '../bin/commands/demo.js';
 import { topicsConfigSchema } from '../bin/commands/topics.js';
 import { describeConfig, loadConfig } from '../lib/config.js';
 import { notifierConfigSchema } from '../notifier/config.js';
@@ -61,7 +61,7 @@ const SAWMILL_SERVICES = ['registry', 'topics', 'demo', 'agent', 'stream', 'sink
 const CONFIG_OF_SERVICE: Readonly<Record<string, { prefix: string; schema: z.ZodObject }>> = {
   registry: { prefix: 'registry', schema: registryConfigSchema },
   topics: { prefix: 'topics', schema: topicsConfigSchema },
-  demo: { prefix: 'demo', schema: demoSourceConfigSchema },
+  demo: { prefix: 'demo', schema: demoCommandConfigSchema },
   agent: { prefix: 'agent', schema: agentConfigSchema },
   stream: { prefix: 'stream', schema: streamConfigSchema },
   'sink-opensearch': { prefix: 'sink_opensearch', schema: sinkCommandConfigSchema('opensearch') },

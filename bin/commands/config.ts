@@ -2,12 +2,12 @@ import type { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.js';
 import { canaryConfigSchema } from '../../canary/config.js';
 import { apiConfigSchema } from '../../api/config.js';
-import { demoSourceConfigSchema } from '../../bench/generator/config.js';
 import { describeConfig, formatConfigDescription } from '../../lib/config.js';
 import { notifierConfigSchema } from '../../notifier/config.js';
 import { registryConfigSchema } from '../../schemas/registry/config.js';
 import { streamConfigSchema } from '../../processors/pipeline-config.js';
 import { openSearchSinkCommandConfigSchema, postgresSinkCommandConfigSchema } from '../../sinks/runner/sink-catalog.js';
+import { demoCommandConfigSchema } from './demo.js';
 import { dlqConfigSchema } from './dlq.js';
 import { migrateConfigSchema } from './migrate.js';
 import { schemasConfigSchema } from './schemas.js';
@@ -17,7 +17,7 @@ import { topicsConfigSchema } from './topics.js';
 const SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   registry: registryConfigSchema,
   topics: topicsConfigSchema,
-  demo: demoSourceConfigSchema,
+  demo: demoCommandConfigSchema,
   agent: agentConfigSchema,
   schemas: schemasConfigSchema,
   stream: streamConfigSchema,

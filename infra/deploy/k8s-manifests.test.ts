@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { agentConfigSchema } from '../../agent/config.js';
 import { apiConfigSchema } from '../../api/config.js';
-import { demoSourceConfigSchema } from '../../bench/generator/config.js';
+import { canaryConfigSchema } from '../../canary/config.js';
+import { demoCommandConfigSchema } from '../../bin/commands/demo.js';
 import { topicsConfigSchema } from '../../bin/commands/topics.js';
 import { describeConfig, loadConfig } from '../../lib/config.js';
 import { notifierConfigSchema } from '../../notifier/config.js';
@@ -31,21 +32,22 @@ const OVERLAYS: readonly OverlayRules[] = [
 
 /** The kinds each overlay must render, with their counts. */
 const EXPECTED_KINDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  kind: { Deployment: 8, DaemonSet: 1, StatefulSet: 3, Job: 1, HorizontalPodAutoscaler: 1, ScaledObject: 3, PodDisruptionBudget: 6, Kafka: 1, KafkaNodePool: 1, Secret: 1, NetworkPolicy: 8 },
-  prod: { Deployment: 6, DaemonSet: 1, StatefulSet: 0, Job: 1, HorizontalPodAutoscaler: 1, ScaledObject: 3, PodDisruptionBudget: 6, Kafka: 0, KafkaNodePool: 0, Secret: 0, NetworkPolicy: 4 },
+  kind: { Deployment: 9, DaemonSet: 1, StatefulSet: 3, Job: 1, HorizontalPodAutoscaler: 1, ScaledObject: 3, PodDisruptionBudget: 6, Kafka: 1, KafkaNodePool: 1, Secret: 1, NetworkPolicy: 8 },
+  prod: { Deployment: 7, DaemonSet: 1, StatefulSet: 0, Job: 1, HorizontalPodAutoscaler: 1, ScaledObject: 3, PodDisruptionBudget: 6, Kafka: 0, KafkaNodePool: 0, Secret: 0, NetworkPolicy: 4 },
 };
 
 /** Each command's config schema (keyed by `sawmill` args, `sink <name>` as `sink-<name>`): its SAWMILL_<PREFIX>__ variables are checked against it. */
 const CONFIG_OF_COMMAND: Readonly<Record<string, { prefix: string; schema: z.ZodObject }>> = {
   registry: { prefix: 'registry', schema: registryConfigSchema },
   topics: { prefix: 'topics', schema: topicsConfigSchema },
-  demo: { prefix: 'demo', schema: demoSourceConfigSchema },
+  demo: { prefix: 'demo', schema: demoCommandConfigSchema },
   agent: { prefix: 'agent', schema: agentConfigSchema },
   stream: { prefix: 'stream', schema: streamConfigSchema },
   'sink-opensearch': { prefix: 'sink_opensearch', schema: sinkCommandConfigSchema('opensearch') },
   'sink-postgres': { prefix: 'sink_postgres', schema: sinkCommandConfigSchema('postgres') },
   notifier: { prefix: 'notifier', schema: notifierConfigSchema },
   api: { prefix: 'api', schema: apiConfigSchema },
+  canary: { prefix: 'canary', schema: canaryConfigSchema },
 };
 
 /** The CONFIG_OF_COMMAND key of a container's args. */
@@ -126,7 +128,8 @@ for (const renderer of available) {
 
         it('gives every agent a config file that `sawmill agent` loads', () => {
           const agents = containers(objects).filter(({ container }) => container.args?.[0] === 'agent');
-          expect(agents.length).to.equal(overlay.name === 'kind' ? 2 : 1);
+          // The node agents, the canary's sidecar, and in kind the demo's sidecar.
+          expect(agents.length).to.equal(overlay.name === 'kind' ? 3 : 2);
           const dir = mkdtempSync(join(tmpdir(), 'sawmill-agent-config-'));
           try {
             for (const { owner, container } of agents) {
@@ -148,9 +151,78 @@ for (const renderer of available) {
             rmSync(dir, { recursive: true, force: true });
           }
         });
+
+        it('runs the canary in file mode, writing where the agent of its own pod tails, and lets it reach OpenSearch', () => {
+          const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'canary');
+          expect(deployment, 'Deployment/canary').to.not.equal(undefined);
+          const [problems, facts] = canaryWiring(objects, deployment as K8sObject);
+          expect(problems).to.deep.equal([]);
+          expect(facts.openSearchUrl).to.equal(overlay.name === 'kind' ? 'http://opensearch.sawmill.svc:9200' : 'http://opensearch.opensearch.svc:9200');
+          // Prometheus scrapes its metrics port; in kind, OpenSearch runs in the namespace and must let it in.
+          const scrape = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'metrics-scrape');
+          expect(JSON.stringify(scrape?.spec)).to.include('"port":9407');
+          if (overlay.inClusterStores) {
+            const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o.spec).includes('"app.kubernetes.io/name":"opensearch"'));
+            expect(policies.map((p) => JSON.stringify(p.spec)).some((text) => /"values":\[[^\]]*"canary"/.test(text)), 'a policy lets the canary reach OpenSearch').to.equal(true);
+          }
+        });
       });
     }
   });
+}
+
+interface CanaryContainer extends Container {
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+/**
+ * How the canary's line reaches an agent: its config (SAWMILL_CANARY__* over the defaults) must be
+ * file mode, the file's directory a volume shared with an `agent` container of the same pod whose
+ * config tails that file. Returns the problems, and the OpenSearch URL the canary searches.
+ */
+function canaryWiring(objects: readonly K8sObject[], deployment: K8sObject): [string[], { openSearchUrl: string | undefined }] {
+  const problems: string[] = [];
+  const pod = (deployment.spec as { template: { spec: { containers: CanaryContainer[]; volumes?: { name: string; configMap?: { name: string }; emptyDir?: unknown }[] } } }).template.spec;
+  const canary = pod.containers.find((c) => c.name === 'canary');
+  const agent = pod.containers.find((c) => c.args?.[0] === 'agent');
+  if (canary === undefined || agent === undefined) return [[`the canary pod needs a canary and an agent container, has ${pod.containers.map((c) => c.name).join(', ')}`], { openSearchUrl: undefined }];
+  const endpoints = objects.find((o) => o.kind === 'ConfigMap' && /^sawmill-endpoints-[a-z0-9]{10}$/.test(o.metadata.name));
+  const env: Record<string, string> = {};
+  for (const e of canary.env ?? []) {
+    const ref = (e.valueFrom as { configMapKeyRef?: { key: string } } | undefined)?.configMapKeyRef;
+    env[e.name] = e.value ?? String((endpoints?.data as Record<string, string> | undefined)?.[ref?.key ?? ''] ?? 'unresolved');
+  }
+  const config = loadConfig(canaryConfigSchema, { envPrefix: 'canary', env });
+  if (config.write.mode !== 'file') problems.push(`the canary writes in ${config.write.mode} mode, which no agent of the cluster receives`);
+  const path = config.write.path;
+  const mountOf = (container: CanaryContainer): { name: string; mountPath: string } | undefined =>
+    (container.volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+  const written = mountOf(canary);
+  const read = mountOf(agent);
+  if (written === undefined) problems.push(`the canary's file ${path} is on no volume (the root filesystem is read-only)`);
+  else if (pod.volumes?.find((v) => v.name === written.name)?.emptyDir === undefined) problems.push(`the canary's file is on volume ${written.name}, not an emptyDir of the pod`);
+  if (written !== undefined && (read === undefined || read.name !== written.name || read.mountPath !== written.mountPath)) problems.push(`the agent does not mount volume ${written.name} at the canary's path`);
+  const configMapName = pod.volumes?.find((v) => v.configMap !== undefined && (agent.volumeMounts ?? []).some((m) => m.name === v.name && m.mountPath === '/etc/sawmill'))?.configMap?.name;
+  const agentYaml = (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName)?.data as Record<string, string> | undefined)?.['agent.yaml'];
+  if (agentYaml === undefined) {
+    problems.push('the agent of the canary pod has no agent.yaml');
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'sawmill-canary-agent-'));
+    try {
+      writeFileSync(join(dir, 'agent.yaml'), agentYaml);
+      const agentConfig = loadConfig(agentConfigSchema, { file: join(dir, 'agent.yaml'), envPrefix: 'agent', env: {} });
+      const tailed = agentConfig.sources.filter((source) => source.type === 'file').flatMap((source) => source.include);
+      // The globs are `<dir>/*.log` and `<dir>/*.log.1`: the file and its rotated predecessor.
+      const matchesGlob = (file: string): boolean => tailed.some((glob) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(file));
+      if (!matchesGlob(path)) problems.push(`the agent tails ${tailed.join(', ')}, not the canary's file ${path}`);
+      if (!matchesGlob(`${path}.1`)) problems.push(`the agent does not tail the canary's rotated file ${path}.1`);
+      const labelled = agentConfig.sources.find((source) => source.type === 'file' && source.include.some((glob) => path.startsWith(glob.slice(0, glob.lastIndexOf('/') + 1))));
+      if (labelled?.labels['service'] !== config.service) problems.push(`the agent labels the canary's lines service=${String(labelled?.labels['service'])}, not ${config.service}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return [problems, { openSearchUrl: config.opensearch.node }];
 }
 
 describe('infra/k8s/kind/cluster.yaml', function () {
@@ -319,6 +391,31 @@ describe('infra/k8s validation catches broken manifests', function () {
     breakFile('base/api.yaml', 'kind: PodDisruptionBudget', 'kind: PodDisruptionBudgetX');
     expect(readFileSync(kustomization, 'utf8')).to.include('api.yaml');
     expect(problemsOf('kind')).to.include('Deployment/api: no PodDisruptionBudget selects its pods');
+  });
+
+  it('rejects a canary off its probes, with a second pod, or without its Deployment', () => {
+    breakFile('base/canary.yaml', 'path: /readyz\n              port: metrics', 'path: /ready\n              port: metrics');
+    breakFile('base/canary.yaml', '  replicas: 1\n', '  replicas: 2\n');
+    const problems = problemsOf('prod');
+    expect(problems).to.include('Deployment/canary container canary: readinessProbe must GET /readyz on port 9407');
+    expect(problems).to.include('Deployment/canary: must run exactly one pod (replicas: 1), got 2');
+    breakFile('base/kustomization.yaml', '  - canary.yaml\n', '');
+    expect(problemsOf('kind')).to.include('missing Deployment/canary');
+  });
+
+  it('rejects a canary whose line no agent of its pod reads', () => {
+    const wiring = (): string[] => {
+      const objects = renderObjects(renderer, join(dir, 'overlays', 'prod'));
+      return canaryWiring(objects, objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'canary') as K8sObject)[0];
+    };
+    expect(wiring()).to.deep.equal([]);
+    breakFile('base/canary.yaml', '          - /var/lib/sawmill/canary/*.log.1\n', '');
+    expect(wiring()).to.deep.equal(['the agent does not tail the canary\'s rotated file /var/lib/sawmill/canary/canary.log.1']);
+    breakFile('base/canary.yaml', '            - name: canary-logs\n              mountPath: /var/lib/sawmill/canary\n              readOnly: true\n', '');
+    expect(wiring()).to.deep.equal([
+      'the agent does not mount volume canary-logs at the canary\'s path',
+      'the agent does not tail the canary\'s rotated file /var/lib/sawmill/canary/canary.log.1',
+    ]);
   });
 
   it('rejects a committed secret value and a Secret in the prod overlay', () => {

@@ -36,6 +36,13 @@ export const CREATED_AT_DEPLOY: readonly string[] = ['sawmill-api-auth'];
 /** The Deployments every overlay must have, each with rolling updates, a PDB and spread. */
 export const REQUIRED_DEPLOYMENTS = ['api', 'registry', 'stream', 'sink-opensearch', 'sink-postgres', 'notifier'] as const;
 
+/**
+ * Deployments that run one pod by design (a probe, not a service): every overlay has them, each of
+ * their Sawmill containers is held to the container rules, and a rollout starts the new pod before
+ * the old one goes; no PDB or spread, which mean nothing for one pod.
+ */
+export const SINGLE_POD_DEPLOYMENTS = ['canary'] as const;
+
 /** The Deployments KEDA scales on consumer lag. */
 export const KEDA_SCALED = ['stream', 'sink-opensearch', 'sink-postgres'] as const;
 
@@ -160,6 +167,17 @@ function workloadProblems(objects: readonly K8sObject[], workload: K8sObject): s
     if (pdb === undefined) problems.push(`${id}: no PodDisruptionBudget selects its pods`);
     const container = arr(pod.containers).map(obj).find((c) => c.name === name);
     problems.push(...sawmillContainerProblems(id, name, container));
+  }
+  if (workload.kind === 'Deployment' && (SINGLE_POD_DEPLOYMENTS as readonly string[]).includes(workload.metadata.name)) {
+    if (spec.replicas !== 1) problems.push(`${id}: must run exactly one pod (replicas: 1), got ${String(spec.replicas)}`);
+    const strategy = obj(spec.strategy);
+    if (strategy.type !== 'RollingUpdate' || obj(strategy.rollingUpdate).maxUnavailable !== 0) problems.push(`${id}: rolling update must have maxUnavailable: 0`);
+    const own = arr(pod.containers).map(obj);
+    if (!own.some((c) => c.name === workload.metadata.name)) problems.push(`${id}: no container named ${workload.metadata.name}`);
+    for (const container of own) {
+      const name = String(container.name);
+      if (SAWMILL_SERVICES[name] !== undefined) problems.push(...sawmillContainerProblems(`${id} container ${name}`, name, container));
+    }
   }
   if (isAgent) {
     const container = arr(pod.containers).map(obj).find((c) => c.name === 'agent');
@@ -313,6 +331,7 @@ function kafkaProblems(objects: readonly K8sObject[]): string[] {
 export function manifestProblems(objects: readonly K8sObject[], rules: OverlayRules): string[] {
   const problems: string[] = [];
   for (const name of REQUIRED_DEPLOYMENTS) if (find(objects, 'Deployment', name) === undefined) problems.push(`missing Deployment/${name}`);
+  for (const name of SINGLE_POD_DEPLOYMENTS) if (find(objects, 'Deployment', name) === undefined) problems.push(`missing Deployment/${name}`);
   if (find(objects, 'DaemonSet', 'agent') === undefined) problems.push('missing DaemonSet/agent');
   const apiHpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && obj(obj(o.spec).scaleTargetRef).name === 'api');
   if (apiHpa === undefined) problems.push('missing the HorizontalPodAutoscaler of the api');

@@ -20,6 +20,7 @@ export const SAWMILL_SERVICES: Readonly<Record<string, SawmillService>> = {
   notifier: { command: ['notifier'], port: 9404 },
   agent: { command: ['agent'], port: 9405 },
   demo: { command: ['demo'], port: 9406 },
+  canary: { command: ['canary'], port: 9407 },
 };
 
 /**
