@@ -1,16 +1,33 @@
 import { expect } from 'chai';
-import { buildIndexTemplate, logIndexMappings } from './index-template.js';
+import { buildIndexTemplate, INDEX_TEMPLATE_VERSION, logIndexMappings } from './index-template.js';
 
 describe('sinks/opensearch index-template', () => {
   const template = buildIndexTemplate({ indexPrefix: 'x-logs', numberOfShards: 2, numberOfReplicas: 1, refreshInterval: '5s' }) as {
     index_patterns: string[];
     priority: number;
+    version: number;
     template: { settings: { index: Record<string, unknown> }; mappings: { dynamic: boolean; properties: Record<string, { type: string }> } };
   };
 
   it('matches the daily indices of the prefix with the configured settings', () => {
     expect(template.index_patterns).to.deep.equal(['x-logs-*']);
     expect(template.template.settings.index).to.include({ number_of_shards: 2, number_of_replicas: 1, refresh_interval: '5s' });
+  });
+
+  it('carries the mapping generation as the template version', () => {
+    expect(template.version).to.equal(INDEX_TEMPLATE_VERSION);
+    expect(Number.isSafeInteger(template.version) && template.version > 1, 'bumped past the first generation').to.equal(true);
+  });
+
+  it('indexes the text fields without positions, frequencies or norms, keeping the keyword copies', () => {
+    const { properties } = template.template.mappings as unknown as { properties: Record<string, Record<string, unknown>> };
+    const keywordCopy = { keyword: { type: 'keyword', ignore_above: 1024 } };
+    expect(properties['message']).to.deep.equal({ type: 'match_only_text', fields: keywordCopy });
+    expect(properties['pattern']).to.deep.equal({ type: 'match_only_text', fields: keywordCopy });
+    // The canary phrase-searches `line`: it must stay indexed, only cheaper.
+    expect(properties['line']).to.deep.equal({ type: 'match_only_text' });
+    const text = Object.entries(properties).filter(([, mapping]) => mapping['type'] === 'text');
+    expect(text.map(([name]) => name)).to.deep.equal([]);
   });
 
   it('maps the shared-name keyword fields as keyword, fields/labels as flat_object, and nothing dynamically', () => {

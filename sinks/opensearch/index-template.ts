@@ -1,8 +1,15 @@
 /**
  * The composable index template of the daily log indices: explicit mappings for every
- * EnrichedLogEvent field (keyword for the ids and dimensions operators filter on, text for the
- * message with a keyword sub-field, dates for the timestamps), `dynamic: false` so an unexpected
- * top-level field is kept in _source without growing the mapping, and ingest-tuned settings.
+ * EnrichedLogEvent field (keyword for the ids and dimensions operators filter on, match-only text
+ * for the message with a keyword sub-field, dates for the timestamps), `dynamic: false` so an
+ * unexpected top-level field is kept in _source without growing the mapping, and ingest-tuned
+ * settings.
+ *
+ * The text fields index only what is asked of them, since OpenSearch's indexing is the pipeline's
+ * bottleneck: results are sorted by time, never by score, so no field keeps norms or term
+ * frequencies, and positions are not indexed either (`match_only_text`): a phrase query still
+ * works, checking its candidates against _source, and highlighting re-analyses the stored text as
+ * it did before.
  */
 import type { OpenSearchClient } from '../../lib/opensearch.js';
 import { ServiceUnavailableError } from '../../lib/errors.js';
@@ -43,10 +50,12 @@ export function logIndexMappings(): Record<string, unknown> {
   for (const name of KEYWORD_FIELDS) properties[name] = { type: 'keyword', ignore_above: 1024 };
   // epoch_millis because the event carries numbers; @timestamp is the ISO copy dashboards expect.
   for (const name of DATE_FIELDS) properties[name] = { type: 'date', format: 'strict_date_optional_time||epoch_millis' };
-  properties['message'] = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
-  // Full-text searchable, never aggregated: no keyword copy of the raw line.
-  properties['line'] = { type: 'text' };
-  properties['pattern'] = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
+  // The field the API searches (simple_query_string with phrases and prefixes) and highlights.
+  properties['message'] = { type: 'match_only_text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
+  // Searched only by the canary (a one-term phrase over message and line), never aggregated: no
+  // keyword copy of the raw line. Not `index: false`, which would make that query fail.
+  properties['line'] = { type: 'match_only_text' };
+  properties['pattern'] = { type: 'match_only_text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
   properties['truncated'] = { type: 'boolean' };
   properties['latencyMs'] = { type: 'double' };
   properties['sourceOffset'] = { type: 'long' };
@@ -71,10 +80,20 @@ export function logIndexSettings(options: IndexTemplateOptions): Record<string, 
   };
 }
 
+/**
+ * Bumped at every change of the mappings or settings, so `GET _index_template` tells which
+ * generation a cluster runs. A new template applies only to indices created after it: today's
+ * index keeps the mapping it was created with until tomorrow's is made. Searches span both
+ * generations unchanged because a change keeps every field name, the keyword fields filtered on,
+ * and the queries each text field answers. 1: text fields with positions and norms; 2: match-only text.
+ */
+export const INDEX_TEMPLATE_VERSION = 2;
+
 /** Returns the body of `PUT _index_template/<name>` for the daily indices of `indexPrefix`. */
 export function buildIndexTemplate(options: IndexTemplateOptions): Record<string, unknown> {
   return {
     index_patterns: [`${options.indexPrefix}-*`],
+    version: INDEX_TEMPLATE_VERSION,
     // Above the default 0 so a generic `*` template of the cluster does not win.
     priority: 200,
     template: { settings: { index: logIndexSettings(options) }, mappings: logIndexMappings() },

