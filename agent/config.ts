@@ -27,6 +27,13 @@ export const fileSourceSchema = z
     exclude: z.array(z.string().startsWith('/')).default([]).describe('Absolute globs of files never to tail (e.g. compressed rotations)'),
     startAt: z.enum(['beginning', 'end']).default('beginning').describe('Where files present at the very first start of this source begin; later files always start at 0'),
     pollIntervalMs: z.number().int().min(10).max(60_000).default(250).describe('Wait between read passes that found nothing'),
+    changeDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(200)
+      .describe('After a file change event, or a read that caught up with the file, how long to wait for more appends before reading again, so small writes are read together (latency added at most)'),
     scanIntervalMs: z.number().int().min(50).max(600_000).default(1000).describe('Wait between glob scans for new, rotated and deleted files'),
     closeIdleMs: z.number().int().min(100).max(3_600_000).default(5000).describe('How long a rotated-away or deleted file must stay unchanged before it is closed'),
   })

@@ -150,6 +150,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunningAgent> 
         startAt: source.startAt,
         maxLineBytes: config.maxLineBytes,
         pollIntervalMs: source.pollIntervalMs,
+        changeDelayMs: source.changeDelayMs,
         scanIntervalMs: source.scanIntervalMs,
         closeIdleMs: source.closeIdleMs,
         checkpoint: store,

@@ -146,6 +146,8 @@ export class FileTailer {
     if (size < this.readPosition) return { lines, status: 'truncated' };
     let readBytes = 0;
     while (lines.length < maxLines && readBytes < maxBytes) {
+      // Everything the stat saw is read: what was appended since is the next pass's (saves a read of 0 bytes).
+      if (this.readPosition >= size) return { lines, status: 'eof' };
       const { bytesRead } = await this.handle.read(this.chunk, 0, this.chunk.length, this.readPosition);
       if (bytesRead === 0) return { lines, status: 'eof' };
       // Stopping mid-chunk at maxLines leaves no partial line: the rest is read again next time.

@@ -379,6 +379,25 @@ describe('tail-source', function () {
     expect(c.lines[0]?.streamId).to.not.equal(b.lines[0]?.streamId);
   });
 
+  it('reads a file rewritten in place while tailed, longer than what was read and past the fingerprinted head, from 0 as a new stream', async () => {
+    const path = join(dir, 'app.log');
+    const old = Array.from({ length: 40 }, (_, i) => `old ${i} ${'o'.repeat(40)}\n`).join('');
+    await writeFile(path, old);
+    const a = await start({ include: [path] });
+    await waitFor('old lines', () => a.lines.length === 40);
+    // Same inode, other content, longer than the offset reached: no shrink for the size check to see.
+    const rewritten = Array.from({ length: 80 }, (_, i) => `new ${i} ${'n'.repeat(40)}\n`).join('');
+    await writeFile(path, rewritten);
+    await waitFor('rewritten lines', () => a.lines.filter((line) => line.text.startsWith('new')).length === 80, 20_000, () => `${a.lines.length} lines`);
+    const fresh = a.lines.filter((line) => line.text.startsWith('new'));
+    expect(fresh[0]).to.include({ text: `new 0 ${'n'.repeat(40)}`, offset: 0 });
+    expect(fresh[0]?.streamId).to.not.equal(a.lines[0]?.streamId);
+    expect(numbers(fresh)).to.deep.equal(Array.from({ length: 80 }, (_, i) => i));
+    // Nothing of the new content was read at the old stream's offsets.
+    expect(a.lines.filter((line) => line.streamId === a.lines[0]?.streamId).every((line) => line.text.startsWith('old'))).to.equal(true);
+    await a.stop();
+  });
+
   it('starts at the end on the first start only, and reads files found later from 0', async () => {
     await writeFile(join(dir, 'a.log'), 'old 0\nold 1\n');
     const { lines, stop } = await start({ include: [`${dir}/*.log`], startAt: 'end' });

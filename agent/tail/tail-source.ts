@@ -46,7 +46,8 @@
  *
  * Polling is the mechanism: every `pollIntervalMs` each reader is read, every
  * `scanIntervalMs` the globs are scanned. `fs.watch` on the glob roots only ends a wait
- * early; a lost or unsupported watch event costs latency, never data.
+ * early, `changeDelayMs` after the first change so that appends arriving meanwhile are read in
+ * one pass; a lost or unsupported watch event costs latency, never data.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -55,7 +56,7 @@ import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { eventId } from './event-id.js';
 import { FileDiscovery, type DiscoveredFile } from './file-discovery.js';
 import { extendHead, judgeCopy, newStreamContent, recordLine, type CopyVerdict, type LiveFile, type StreamContent } from './copy-detection.js';
-import { extendIdentity, matchesContent, matchesFile, newStreamId, observeHandle, type FileIdentity, type FileObservation } from './file-identity.js';
+import { extendIdentity, FINGERPRINT_SIZE, matchesContent, matchesFile, newStreamId, observeHandle, type FileIdentity, type FileObservation } from './file-identity.js';
 import { endStartOffset, FileTailer, type TailLine } from './file-tailer.js';
 
 /** One line handed out by a source. */
@@ -140,6 +141,13 @@ export interface TailSourceOptions {
   closeIdleMs?: number;
   /** Use fs.watch to end waits early. Default true. */
   watch?: boolean;
+  /**
+   * After a change event, how long the wait goes on so that more appends arrive to be read in the
+   * same pass. A writer appending line by line fires an event per write; reading at each one costs
+   * a pass (several system calls and a batch through the shipper) for a line or two: at 500 lines/s
+   * over 17 files the agent used 0.30 cores with 50 ms and 0.19 with 200 ms. Default 200 ms.
+   */
+  changeDelayMs?: number;
   /** The checkpoint to resume from and to register new streams in. */
   checkpoint: CheckpointStore;
   /** Where operational events go. */
@@ -181,7 +189,12 @@ export class TailSource implements AsyncIterable<LineBatch> {
   private needsFlush = false;
   private nextScanAt = 0;
   private stopped = false;
+  /** Whether a reader of the current pass stopped at its batch limit with more to read. */
+  private morePending = false;
+  /** Ends the current wait at once (stop). */
   private wake: (() => void) | undefined;
+  /** Ends the current wait after changeDelayMs (a watched file changed). */
+  private changed: (() => void) | undefined;
 
   constructor(options: TailSourceOptions) {
     this.options = {
@@ -193,6 +206,7 @@ export class TailSource implements AsyncIterable<LineBatch> {
       scanIntervalMs: 1000,
       closeIdleMs: 5000,
       watch: true,
+      changeDelayMs: 200,
       ...options,
       logger: options.logger,
     };
@@ -218,6 +232,7 @@ export class TailSource implements AsyncIterable<LineBatch> {
       while (!this.stopped) {
         if (Date.now() >= this.nextScanAt) await this.scan();
         let handedOut = false;
+        this.morePending = false;
         for (const reader of [...this.readers.values()]) {
           if (this.stopped) break;
           const batch = await this.readOnce(reader);
@@ -230,7 +245,11 @@ export class TailSource implements AsyncIterable<LineBatch> {
           handedOut = true;
           yield batch;
         }
-        if (!handedOut && !this.stopped) await this.idle();
+        if (this.stopped) break;
+        if (!handedOut) await this.idle();
+        // Caught up with files still being written: let appends gather for a moment rather than
+        // reading again at once for the line or two that arrived meanwhile.
+        else if (!this.morePending && this.options.changeDelayMs > 0) await this.idle(this.options.changeDelayMs);
       }
     } finally {
       await this.closeAll();
@@ -404,15 +423,19 @@ export class TailSource implements AsyncIterable<LineBatch> {
     let lines: TailLine[] = [];
     let status: 'data' | 'eof' | 'truncated' = 'truncated';
     try {
-      const observation = await observeHandle(tailer.handle);
+      // Once the whole head is fingerprinted, the look after the read below also sees a rewrite
+      // that happened before the pass, and nothing is left to extend: skip this first look.
+      const observation = reader.identity.fingerprintLength >= FINGERPRINT_SIZE ? undefined : await observeHandle(tailer.handle);
       // Same inode, other first bytes: rewritten after a truncation we did not see as such.
-      if (matchesFile(reader.identity, observation)) {
-        const extended = extendIdentity(reader.identity, observation);
+      if (observation === undefined || matchesFile(reader.identity, observation)) {
+        const extended = observation === undefined ? reader.identity : extendIdentity(reader.identity, observation);
         if (extended !== reader.identity) {
           reader.identity = extended;
           this.options.checkpoint.updateFile(reader.streamId, { identity: extended, path: reader.path });
         }
         ({ lines, status } = await tailer.read(this.options.maxBatchLines, this.options.maxBatchBytes));
+        // A full batch: the file has more to read now.
+        if (status === 'data') this.morePending = true;
         if (lines.length > 0) {
           // A truncation during the pass may have let it read the new content at the old
           // offsets: look again, and throw the pass away when the file is no longer the same.
@@ -494,7 +517,7 @@ export class TailSource implements AsyncIterable<LineBatch> {
       try {
         const watcher = watch(root, { persistent: false }, (event) => {
           if (event === 'rename') this.nextScanAt = 0;
-          this.wake?.();
+          this.changed?.();
         });
         watcher.on('error', () => {
           watcher.close();
@@ -507,16 +530,25 @@ export class TailSource implements AsyncIterable<LineBatch> {
     }
   }
 
-  private idle(): Promise<void> {
+  /** Waits for the poll interval, the next scan or `maxWaitMs`, whichever is first; `wake` ends it at once, `changed` within changeDelayMs. */
+  private idle(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(1, Math.min(this.options.pollIntervalMs, this.nextScanAt - Date.now())));
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = undefined;
-        done();
+        this.changed = undefined;
+        resolve();
+      };
+      const waitMs = Math.max(1, Math.min(this.options.pollIntervalMs, this.nextScanAt - Date.now(), maxWaitMs));
+      const endsAt = Date.now() + waitMs;
+      let timer = setTimeout(done, waitMs);
+      this.wake = done;
+      this.changed = () => {
+        // The first change shortens the wait (never lengthens it); later ones within the delay change nothing.
+        this.changed = undefined;
+        if (endsAt - Date.now() <= this.options.changeDelayMs) return;
+        clearTimeout(timer);
+        timer = setTimeout(done, this.options.changeDelayMs);
       };
     });
   }
