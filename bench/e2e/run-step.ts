@@ -93,15 +93,18 @@ export async function runStep(ctx: StepContext, rate: number, seconds: number): 
   let counts: StoreCounts = { openSearch: 0, postgres: 0 };
   const identity = () => ({ tag, fromMs: startedAtMs ?? Date.now(), toMs: final?.endedAtMs ?? Date.now() });
   const record = async (target: number): Promise<void> => {
+    // What was written and when, as of the moment the stores are asked: a count that takes seconds
+    // on a loaded machine must not count the lines written meanwhile as backlog (it made the
+    // backlog look like it grew whenever the counts slowed down).
+    const nowWritten = final?.written ?? written;
+    // Step time counts from the generator's first line, so the second half is the second half of the writing.
+    const t = startedAtMs === undefined ? (performance.now() - stepStart) / 1000 : (Date.now() - startedAtMs) / 1000;
     try {
       counts = await countStep(ctx.openSearch, ctx.pool, identity());
     } catch (error) {
       logger.warn({ err: error }, 'counting the step in the stores failed; keeping the last counts');
     }
     const delivered = Math.min(counts.openSearch, counts.postgres);
-    const nowWritten = final?.written ?? written;
-    // Step time counts from the generator's first line, so the second half is the second half of the writing.
-    const t = startedAtMs === undefined ? (performance.now() - stepStart) / 1000 : (Date.now() - startedAtMs) / 1000;
     samples.push({ t, backlog: nowWritten - delivered });
     ctx.series.push({
       t: Math.round((performance.now() - ctx.runStartedAt) / 100) / 10,
