@@ -33,30 +33,40 @@ export interface TransactionalCommitterOptions {
  */
 export class TransactionalCommitter implements Committer {
   private constructor(
-    private readonly producer: Producer,
+    private producer: Producer,
+    private readonly createProducer: () => Producer,
     private readonly admin: Admin,
     private readonly changelogTopics: ReadonlySet<string>,
     private readonly groupId: string,
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Set when a failed transaction could not be aborted either: kafkajs then stays in that
+   * transaction's state (e.g. COMMITTING after the coordinator died during EndTxn) and refuses every
+   * later transaction, so the next `settle` (before any commit, rewind or hand-over) replaces it.
+   */
+  private wedged = false;
+
   /** What the last commit wrote, until it is known to be visible. */
   private unsettled: { written: readonly RecordMetadata[]; offsets: readonly PartitionOffset[] } | undefined;
 
   /** Connects the transactional producer (which also fences an earlier producer with the same transactional id). */
   static async create(options: TransactionalCommitterOptions): Promise<TransactionalCommitter> {
-    const producer = options.kafka.producer({
-      ...producerDefaults,
-      transactionalId: options.transactionalId,
-      transactionTimeout: options.transactionTimeoutMs ?? 10_000,
-      // kafkajs requires a single request in flight for transactions.
-      maxInFlightRequests: 1,
-      // A new transaction right after a commit meets CONCURRENT_TRANSACTIONS until the coordinator
-      // has written the markers (a few ms): retry quickly rather than at the 300 ms default.
-      retry: { ...producerDefaults.retry, initialRetryTime: 20, retries: 50, maxRetryTime: 2_000 },
-    });
+    const createProducer = (): Producer =>
+      options.kafka.producer({
+        ...producerDefaults,
+        transactionalId: options.transactionalId,
+        transactionTimeout: options.transactionTimeoutMs ?? 10_000,
+        // kafkajs requires a single request in flight for transactions.
+        maxInFlightRequests: 1,
+        // A new transaction right after a commit meets CONCURRENT_TRANSACTIONS until the coordinator
+        // has written the markers (a few ms): retry quickly rather than at the 300 ms default.
+        retry: { ...producerDefaults.retry, initialRetryTime: 20, retries: 50, maxRetryTime: 2_000 },
+      });
+    const producer = createProducer();
     await producer.connect();
-    return new TransactionalCommitter(producer, options.admin, options.changelogTopics, options.consumerGroupId, options.logger);
+    return new TransactionalCommitter(producer, createProducer, options.admin, options.changelogTopics, options.consumerGroupId, options.logger);
   }
 
   /**
@@ -74,7 +84,10 @@ export class TransactionalCommitter implements Committer {
       if (!stillOwned()) throw new StaleCommitError();
       await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch((abortError: unknown) => this.logger.error({ err: abortError }, 'aborting the failed transaction failed too'));
+      await transaction.abort().catch((abortError: unknown) => {
+        this.wedged = true;
+        this.logger.error({ err: abortError }, 'aborting the failed transaction failed too; the producer is replaced before the next commit or rewind');
+      });
       throw error;
     }
     this.unsettled = { written, offsets };
@@ -82,6 +95,9 @@ export class TransactionalCommitter implements Committer {
 
   /** Resolves once the last committed transaction is visible to read_committed readers and in the group's offsets. */
   async settle(): Promise<void> {
+    // A wedged producer's last transaction may still be open or half committed: only a new
+    // producer's InitProducerId settles it, and it must be settled before anyone reads offsets.
+    if (this.wedged) await this.replaceProducer();
     const unsettled = this.unsettled;
     if (unsettled === undefined) return;
     await this.awaitComplete(unsettled.written, unsettled.offsets);
@@ -136,6 +152,23 @@ export class TransactionalCommitter implements Committer {
       }
     }
     return true;
+  }
+
+  /**
+   * Swaps in a new producer with the same transactional id. Its InitProducerId makes the coordinator
+   * finish the old producer's last transaction first (commit when EndTxn reached the log, otherwise
+   * abort) and fences the old producer, so what the caller rewinds to afterwards is settled.
+   * Throws when the new producer cannot connect; the next commit tries again.
+   */
+  private async replaceProducer(): Promise<void> {
+    await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'disconnecting the wedged transactional producer failed'));
+    const producer = this.createProducer();
+    await producer.connect();
+    this.producer = producer;
+    this.wedged = false;
+    // The last transaction's outcome is the coordinator's now; nothing of ours is left to wait for.
+    this.unsettled = undefined;
+    this.logger.warn('transactional producer replaced');
   }
 
   /** Disconnects the producer (an open transaction, if any, is aborted by the coordinator). */
