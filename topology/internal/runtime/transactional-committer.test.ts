@@ -101,6 +101,7 @@ describe('TransactionalCommitter', () => {
       () => expect.fail('settle should fail while no producer can connect'),
       (error: Error) => expect(error.message).to.equal('no broker'),
     );
+    expect(unreachable.events, 'the producer that could not connect is closed').to.deep.equal(['disconnect']);
     await committer.settle();
     expect(created()).to.equal(3);
     await committer.commit([], OFFSETS);

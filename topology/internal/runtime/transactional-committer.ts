@@ -163,7 +163,13 @@ export class TransactionalCommitter implements Committer {
   private async replaceProducer(): Promise<void> {
     await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'disconnecting the wedged transactional producer failed'));
     const producer = this.createProducer();
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (error) {
+      // Its sockets to the brokers that did answer would otherwise stay open until the process ends.
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
     this.producer = producer;
     this.wedged = false;
     // The last transaction's outcome is the coordinator's now; nothing of ours is left to wait for.
